@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The project's test command (README): notebooks and exports agree, notebook tests pass, pytest passes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== nbdev_export and nbdev_clean must leave the tree unchanged"
+nbdev_export
+nbdev_clean
+if [ -n "$(git status --porcelain -- nbs rnn_weight_repr)" ]; then
+  git status --short -- nbs rnn_weight_repr
+  git --no-pager diff --stat -- nbs rnn_weight_repr
+  echo "FAIL: nbdev_export/nbdev_clean changed the files above: run both and commit notebooks with their exports." >&2
+  exit 1
+fi
+
+python tools/make_readme.py --check
+
+echo "== nbdev_test (notebooks at the tiny preset; cells flagged slow/gpu are skipped)"
+nbdev_test --n_workers "${RWR_TEST_WORKERS:-2}" --timing
+
+echo "== pytest"
+# exit code 5 (no tests collected) fails the run like any other non-zero code
+python -m pytest -q tests "$@"
