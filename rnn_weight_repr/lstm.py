@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['LSTMState', 'LSTMSpec']
 
-# %% ../nbs/00_lstm.ipynb #7746a340
+# %% ../nbs/00_lstm.ipynb #3cd48655
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -13,7 +13,7 @@ import torch
 from fastcore.basics import patch
 from torch import Tensor, nn
 
-# %% ../nbs/00_lstm.ipynb #c1cd3882
+# %% ../nbs/00_lstm.ipynb #2ee79c8f
 @dataclass(frozen=True)
 class LSTMSpec:
     "Sizes of a stacked LSTM with a linear read-out, and the flat layout of its weights."
@@ -63,7 +63,7 @@ class LSTMSpec:
         "P, the length of the flat weight vector."
         return next(reversed(self.offsets.values()))[1]
 
-# %% ../nbs/00_lstm.ipynb #1e8e8ccf
+# %% ../nbs/00_lstm.ipynb #b370be95
 @torch.no_grad()
 def _nonfinite_rows(theta: Tensor) -> list[int]:
     bad = ~torch.isfinite(theta.reshape(-1, theta.shape[-1])).all(-1)
@@ -77,7 +77,7 @@ def _check_permutation(perm: Tensor, size: int):
     if not torch.equal(perm.sort(-1).values, torch.arange(size, device=perm.device).expand_as(perm)):
         raise ValueError(f"perm: expected a permutation of 0..{size - 1} along the last dimension")
 
-# %% ../nbs/00_lstm.ipynb #18814f18
+# %% ../nbs/00_lstm.ipynb #98bff4a4
 @patch
 def check_theta(self: LSTMSpec, theta: Tensor, finite: bool = False) -> Tensor:
     "Raise `ValueError` unless `theta` is a float tensor [..., P] (and, with `finite`, holds no NaN/inf)."
@@ -93,7 +93,7 @@ def check_theta(self: LSTMSpec, theta: Tensor, finite: bool = False) -> Tensor:
                          f"(rows {bad[:8]}{' …' if len(bad) > 8 else ''})")
     return theta
 
-# %% ../nbs/00_lstm.ipynb #c31a9802
+# %% ../nbs/00_lstm.ipynb #04928511
 @patch
 def unflatten(self: LSTMSpec, theta: Tensor) -> dict[str, Tensor]:
     "Views of `theta` [..., P] as named tensors [..., *shape]."
@@ -115,7 +115,7 @@ def flatten(self: LSTMSpec, tensors: dict[str, Tensor]) -> Tensor:
         flat.append(t.reshape(*t.shape[:t.ndim - len(shape)], -1))
     return torch.cat(flat, -1)
 
-# %% ../nbs/00_lstm.ipynb #69ccf248
+# %% ../nbs/00_lstm.ipynb #f5056a2f
 @patch
 def init_params(self: LSTMSpec, num: int, generator: torch.Generator | None = None,
                  device=None, dtype=torch.float32) -> Tensor:
@@ -124,7 +124,7 @@ def init_params(self: LSTMSpec, num: int, generator: torch.Generator | None = No
     theta = torch.empty(num, self.num_params, device=device, dtype=dtype)
     return theta.uniform_(-bound, bound, generator=generator)
 
-# %% ../nbs/00_lstm.ipynb #32e341de
+# %% ../nbs/00_lstm.ipynb #cf416960
 LSTMState = tuple[Tensor, Tensor]  # (h, c), each [num_layers, M, B, H]
 
 def _check_inputs(self: LSTMSpec, theta: Tensor, x: Tensor) -> Tensor:
@@ -147,7 +147,7 @@ def _initial_state(self: LSTMSpec, x: Tensor, state: LSTMState | None) -> LSTMSt
         raise ValueError(f"state: expected (h, c) each of shape {expected}, got {[tuple(s.shape) for s in state]}")
     return state
 
-# %% ../nbs/00_lstm.ipynb #f5246969
+# %% ../nbs/00_lstm.ipynb #e92e1af9
 @patch
 def forward(self: LSTMSpec, theta: Tensor, x: Tensor, state: LSTMState | None = None
              ) -> tuple[Tensor, LSTMState]:
@@ -166,16 +166,17 @@ def forward(self: LSTMSpec, theta: Tensor, x: Tensor, state: LSTMState | None = 
         h, c, hs = h0[l], c0[l], []
         for gates_x_t in gates_x.unbind(2):  # unbind: one backward node for all steps, not T slices
             gates = torch.baddbmm(gates_x_t, h, w_hh_t)
-            i, f, g, o = gates.chunk(4, dim=-1)
-            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
-            h = torch.sigmoid(o) * torch.tanh(c)
+            i, f, _, o = torch.sigmoid(gates).chunk(4, dim=-1)  # one kernel for three gates
+            g = torch.tanh(gates[..., 2 * H:3 * H])
+            c = f * c + i * g
+            h = o * torch.tanh(c)
             hs.append(h)
         layer_input = torch.stack(hs, dim=2)                                    # [M, B, T, H]
         h_last.append(h); c_last.append(c)
     out = torch.baddbmm(w['linear.bias'][:, None, :], layer_input.reshape(M, B * T, H), w['linear.weight'].mT)
     return out.view(M, B, T, self.output_size), (torch.stack(h_last), torch.stack(c_last))
 
-# %% ../nbs/00_lstm.ipynb #5ee4aad9
+# %% ../nbs/00_lstm.ipynb #d1515805
 def _check_modules(self: LSTMSpec, lstm: nn.Module, linear: nn.Module):
     if not isinstance(lstm, nn.LSTM):
         raise ValueError(f"lstm: expected a torch.nn.LSTM, got {type(lstm).__name__}")
@@ -224,7 +225,7 @@ def like(cls: LSTMSpec, lstm: nn.LSTM, linear: nn.Linear) -> LSTMSpec:
     _check_modules(spec, lstm, linear)
     return spec
 
-# %% ../nbs/00_lstm.ipynb #c72077be
+# %% ../nbs/00_lstm.ipynb #946b746a
 def _gather(t: Tensor, dim: int, index: Tensor) -> Tensor:
     "`t.gather(dim, …)` with a 1-D-per-row `index` [..., n] broadcast over the other dimensions of `t`."
     dim = dim % t.ndim

@@ -3,16 +3,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== nbdev_export and nbdev_clean must leave the tree unchanged"
+echo "== nbdev_export and nbdev_clean must leave the notebooks and the package unchanged"
+fingerprint() { find nbs rnn_weight_repr -type f \( -name '*.ipynb' -o -name '*.py' \) -not -path '*/.ipynb_checkpoints/*' -not -path '*/__pycache__/*' | sort | xargs sha1sum; }
+before=$(fingerprint)
 nbdev_export
 nbdev_clean
-if [ -n "$(git status --porcelain -- nbs rnn_weight_repr)" ]; then
-  git status --short -- nbs rnn_weight_repr
-  git --no-pager diff --stat -- nbs rnn_weight_repr
+after=$(fingerprint)
+if [ "$before" != "$after" ]; then
+  diff <(echo "$before") <(echo "$after") || true
   echo "FAIL: nbdev_export/nbdev_clean changed the files above: run both and commit notebooks with their exports." >&2
   exit 1
 fi
-
 python tools/make_readme.py --check
 
 echo "== nbdev_test (notebooks at the tiny preset; cells flagged slow/gpu are skipped)"

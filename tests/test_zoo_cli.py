@@ -1,0 +1,103 @@
+"""The zoo as a user drives it: the console script, killed and resumed, sharded over processes, and bad input."""
+import json, os, shutil, signal, subprocess, sys, time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rnn_weight_repr.zoo import Zoo, zoo_config
+
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, 'PYTHONUNBUFFERED': '1', 'OMP_NUM_THREADS': '1'}
+
+
+def rwr_zoo(*args, **kwargs):
+    return subprocess.run([BIN / 'rwr_zoo', 'formal', '--preset', 'tiny', '--device', 'cpu', '--quiet', *map(str, args)],
+                          env=ENV, capture_output=True, text=True, **kwargs)
+
+
+@pytest.fixture(scope='module')
+def reference(tmp_path_factory):
+    "The tiny zoo generated in one go, uninterrupted."
+    out = tmp_path_factory.mktemp('reference') / 'zoo'
+    result = rwr_zoo('--out', out)
+    assert result.returncode == 0, result.stderr
+    return Zoo.load(out)
+
+
+def assert_same_zoo(a: Zoo, b: Zoo):
+    assert len(a) == len(b)
+    np.testing.assert_array_equal(a.runs, b.runs)
+    np.testing.assert_array_equal(a.steps, b.steps)
+    np.testing.assert_array_equal(np.asarray(a.tasks), np.asarray(b.tasks))
+    np.testing.assert_allclose(np.asarray(a.params), np.asarray(b.params), rtol=0, atol=1e-5)
+    np.testing.assert_allclose(a.performance, b.performance, atol=0.05)
+
+
+def test_console_script_prints_a_summary(reference):
+    result = rwr_zoo('--out', reference.path)  # already complete: returns it
+    assert result.returncode == 0
+    assert '80 snapshots of 16 runs' in result.stdout
+    assert 'mean performance' in result.stdout
+
+
+def test_kill_9_then_resume_gives_the_same_zoo(tmp_path, reference):
+    out = tmp_path / 'zoo'
+    proc = subprocess.Popen([BIN / 'rwr_zoo', 'formal', '--preset', 'tiny', '--device', 'cpu', '--quiet',
+                             '--out', out], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list((out / 'chunks').glob('0000[0-9]'))) < 1:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL); proc.wait()
+    finished = sorted(p.name for p in (out / 'chunks').iterdir() if '.tmp-' not in p.name)
+    assert 1 <= len(finished) < 4, f"expected the kill to land mid-generation, chunks done: {finished}"
+    assert not (out / 'manifest.json').exists()
+    with pytest.raises(ValueError, match='unfinished generation'):
+        Zoo.load(out)
+
+    result = rwr_zoo('--out', out)
+    assert result.returncode == 0, result.stderr
+    assert_same_zoo(Zoo.load(out), reference)
+    assert not (out / 'chunks').exists()
+
+
+def test_two_local_workers_give_the_same_zoo(tmp_path, reference):
+    result = rwr_zoo('--out', tmp_path / 'zoo', '--workers', 2)
+    assert result.returncode == 0, result.stderr
+    assert_same_zoo(Zoo.load(tmp_path / 'zoo'), reference)
+
+
+def test_torchrun_two_ranks_gloo_give_the_same_zoo(tmp_path, reference):
+    out = tmp_path / 'zoo'
+    result = subprocess.run([BIN / 'torchrun', '--nproc_per_node', '2', '--master_port', '29517', '--no-python',
+                             BIN / 'rwr_zoo', 'formal', '--preset', 'tiny', '--device', 'cpu', '--quiet', '--out', out],
+                            env=ENV, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.count('80 snapshots of 16 runs') == 1  # only rank 0 reports
+    assert_same_zoo(Zoo.load(out), reference)
+
+
+def test_a_different_zoo_in_the_folder_is_refused_and_kept(reference, tmp_path):
+    out = tmp_path / 'zoo'
+    shutil.copytree(reference.path, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    result = rwr_zoo('--out', out, '--runs', 8)
+    assert result.returncode != 0
+    assert 'differs in num_runs' in result.stderr and 'Traceback' not in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_an_unfinished_generation_with_other_settings_is_refused(tmp_path):
+    out = tmp_path / 'zoo'
+    out.mkdir()
+    (out / 'generation.json').write_text(json.dumps(zoo_config('tiny', seed=5).to_json()))
+    (out / 'chunks').mkdir()
+    result = rwr_zoo('--out', out)
+    assert result.returncode != 0 and 'differs in seed' in result.stderr
+
+
+def test_a_folder_of_other_files_is_refused(tmp_path):
+    (tmp_path / 'thesis.tex').write_text('precious')
+    result = rwr_zoo('--out', tmp_path)
+    assert result.returncode != 0 and 'not a zoo being generated' in result.stderr
+    assert (tmp_path / 'thesis.tex').read_text() == 'precious'
