@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from fastcore.script import Param, call_parse
 
-from .zoo import Zoo, generate_zoo, zoo_config, PRESETS
+from .zoo import Zoo, generate_zoo, zoo_config, PRESETS, PRESETS_BY_KIND
 
 # %% ../nbs/10_cli.ipynb #e72e6725
 @contextmanager
@@ -23,16 +23,18 @@ def _errors_as_exit(command: str):
     except ValueError as e: raise SystemExit(f"{command}: error: {e}") from None
 
 def summarize_zoo(zoo: Zoo) -> str:
-    "A few lines on a zoo: size, splits, and mean performance at each snapshot step."
+    "A few lines on a zoo: size, splits, and mean performance (MNIST: eval accuracy) at each snapshot step."
     steps = np.unique(zoo.steps)
     perf = [float(np.mean(zoo.performance[zoo.steps == s])) for s in steps]
+    measure = 'mean eval accuracy' if zoo.kind == 'mnist' else 'mean performance'
     lines = [repr(zoo), '| step | ' + ' | '.join(str(s) for s in steps) + ' |',
              '|---' * (len(steps) + 1) + '|',
-             '| mean performance | ' + ' | '.join(f'{p:.2f}' for p in perf) + ' |']
+             f'| {measure} | ' + ' | '.join(f'{p:.2f}' for p in perf) + ' |']
     return '\n'.join(lines)
 
 @call_parse
-def rwr_zoo(kind: Param("what the RNNs learn: 'formal' (formal languages)", str, choices=['formal']),
+def rwr_zoo(kind: Param("what the RNNs learn: 'formal' (formal-language generators), 'mnist' (rotated sequential-MNIST classifiers)",
+                        str, choices=list(PRESETS_BY_KIND)),
             preset: Param("size: tiny (CI, seconds), small (a laptop CPU, minutes), paper (one GPU)", str,
                           choices=list(PRESETS)) = 'tiny',
             out: Param("output folder (default: zoos/KIND-PRESET)", str) = None,
@@ -41,11 +43,14 @@ def rwr_zoo(kind: Param("what the RNNs learn: 'formal' (formal languages)", str,
             seed: Param("base seed of all runs", int) = None,
             device: Param("cpu, cuda, cuda:1, … (default: a GPU if there is one)", str) = None,
             workers: Param("local processes on the CPU, e.g. one per core", int) = 1,
-            quiet: Param("no progress bar", bool) = False):
+            quiet: Param("no progress bar", bool) = False,
+            mnist_root: Param("mnist: folder holding MNIST/raw/ (default: $RWR_MNIST_ROOT, ../shared/data/mnist, ~/.cache)", str) = None,
+            no_download: Param("mnist: never download MNIST, fail if it is not on disk", bool) = False):
     "Generate (or resume) a model zoo of trained LSTMs."
     out = Path(out or f'zoos/{kind}-{preset}')
     with _errors_as_exit('rwr_zoo'):
-        config = zoo_config(preset, kind=kind, num_runs=runs, chunk_size=chunk_size, seed=seed)
+        data = dict(mnist_root=mnist_root, download=not no_download) if kind == 'mnist' else {}
+        config = zoo_config(preset, kind=kind, num_runs=runs, chunk_size=chunk_size, seed=seed, **data)
         zoo = generate_zoo(config, out, device=device, workers=workers, progress=not quiet)
     if int(os.environ.get('RANK', '0')) == 0: print(summarize_zoo(zoo))
 
