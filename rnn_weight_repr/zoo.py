@@ -202,14 +202,45 @@ def _snapshot(config: ZooConfig, theta: Tensor, tasks: Tensor, runs: list[int], 
                 logits=logprobs[:, :keep].half().cpu(), num_valid=valid.sum(1).cpu(), num_finished=finished.sum(1).cpu())
 
 # %% ../nbs/02_zoo.ipynb #327fdad0
-def train_formal_chunk(config: ZooConfig, chunk: int, device='cpu', on_steps=None) -> dict[str, np.ndarray]:
+def _per_rnn_loss(spec: LSTMSpec, theta: Tensor, inputs: Tensor, targets: Tensor) -> Tensor:
+    "Mean next-token cross-entropy of each of the M RNNs on its own batch → [M]."
+    logits = spec.forward(theta, inputs)[0]
+    return F.cross_entropy(logits.flatten(0, 2), targets.flatten(), reduction='none').view(len(theta), -1).mean(1)
+
+class _GraphedLoss:
+    "Forward + backward of `_per_rnn_loss` captured once as a CUDA graph; each call replays it on new strings."
+    def __init__(self, spec: LSTMSpec, theta: Tensor, inputs: Tensor, targets: Tensor):
+        self.spec, self.theta = spec, theta
+        self.inputs, self.targets = inputs.clone(), targets.clone()
+        side = torch.cuda.Stream()
+        side.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(side):            # warm-up outside the graph: kernel selection, allocator
+            for _ in range(3):
+                theta.grad = None
+                _per_rnn_loss(spec, theta, self.inputs, self.targets).sum().backward()
+        torch.cuda.current_stream().wait_stream(side)
+        theta.grad = None                         # the captured backward then owns a fixed gradient buffer
+        self.graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(self.graph):
+            self.loss = _per_rnn_loss(spec, theta, self.inputs, self.targets)
+            self.loss.sum().backward()
+
+    def __call__(self, inputs: Tensor, targets: Tensor) -> Tensor:
+        self.inputs.copy_(inputs); self.targets.copy_(targets)
+        self.graph.replay()                       # writes theta.grad and self.loss
+        return self.loss
+
+# %% ../nbs/02_zoo.ipynb #20f19124
+def train_formal_chunk(config: ZooConfig, chunk: int, device='cpu', on_steps=None,
+                       cuda_graph: bool = True) -> dict[str, np.ndarray]:
     "Train the runs of `chunk` together → arrays with one row per (run, snapshot), run-major."
-    runs, spec = config.chunk_runs(chunk), config.spec
+    runs, spec, device = config.chunk_runs(chunk), config.spec, torch.device(device)
     tasks = config.task_of(runs).to(device)
     theta = torch.cat([spec.init_params(1, generator=run_generator(config.seed, r, 'init')) for r in runs])
     theta = theta.to(device).requires_grad_()
     optimizer = torch.optim.AdamW([theta], lr=learning_rate(0, config.lr_knots), weight_decay=config.weight_decay)
     strings = _TrainingStrings(config, runs, tasks)
+    graphed = None
     snaps, loss_sum, loss_steps = [], torch.zeros(len(runs), device=device), 0
     for step in range(config.total_steps + 1):
         if step in config.snapshot_steps:
@@ -219,10 +250,13 @@ def train_formal_chunk(config: ZooConfig, chunk: int, device='cpu', on_steps=Non
         if step == config.total_steps: break
         for group in optimizer.param_groups: group['lr'] = learning_rate(step, config.lr_knots)
         inputs, targets = to_inputs_targets(strings.next())
-        logits = spec.forward(theta, inputs)[0]
-        loss = F.cross_entropy(logits.flatten(0, 2), targets.flatten(), reduction='none').view(len(runs), -1).mean(1)
-        optimizer.zero_grad(set_to_none=True)
-        loss.sum().backward()  # the sum: each RNN gets exactly the gradient of its own loss
+        if device.type == 'cuda' and cuda_graph:
+            graphed = graphed or _GraphedLoss(spec, theta, inputs, targets)
+            loss = graphed(inputs, targets)       # no zero_grad: the replay overwrites the gradient
+        else:
+            optimizer.zero_grad(set_to_none=True)
+            loss = _per_rnn_loss(spec, theta, inputs, targets)
+            loss.sum().backward()                 # the sum: each RNN gets exactly the gradient of its own loss
         optimizer.step()
         loss_sum += loss.detach(); loss_steps += 1
         if on_steps: on_steps(len(runs))
@@ -549,22 +583,18 @@ def train_and_write_chunk(config: ZooConfig, chunk: int, path, device='cpu', on_
 # %% ../nbs/02_zoo.ipynb #10a09bee
 from concurrent.futures import ProcessPoolExecutor
 import multiprocessing
-from fastprogress.fastprogress import progress_bar
+from tqdm.auto import tqdm
 
 class _Progress:
     "A progress bar over RNN training steps: runs done, RNN-steps/s, ETA."
     def __init__(self, config: ZooConfig, chunks: list[int], show: bool):
         self.steps_per_run = max(config.total_steps, 1)
         self.total_runs = sum(len(config.chunk_runs(c)) for c in chunks)
-        self.done, self.start = 0, time.time()
-        self.bar = progress_bar(range(self.total_runs * self.steps_per_run), display=show) if show else None
-        if self.bar: self.bar.update(0)
+        self.bar = tqdm(total=self.total_runs * self.steps_per_run, unit=' RNN-steps', unit_scale=True,
+                        disable=not show, desc='zoo')
     def __call__(self, rnn_steps: int):
-        self.done += rnn_steps
-        if self.bar:
-            rate = self.done / max(time.time() - self.start, 1e-9)
-            self.bar.comment = f"{self.done // self.steps_per_run}/{self.total_runs} runs · {rate:,.0f} RNN-steps/s"
-            self.bar.update(min(self.done, self.total_runs * self.steps_per_run))
+        self.bar.update(rnn_steps)
+        self.bar.set_postfix_str(f"{self.bar.n // self.steps_per_run}/{self.total_runs} runs", refresh=False)
 
 def _worker_init(threads: int):
     torch.set_num_threads(threads)
@@ -612,6 +642,7 @@ def generate_zoo(config: ZooConfig, out, device=None, workers: int = 1, progress
         else:
             tick = _Progress(config, mine, show)
             for c in mine: train_and_write_chunk(config, c, path, device, tick)
+        tick.bar.close()
         _barrier(world)
         if rank == 0:
             if missing := pending_chunks(path, config):

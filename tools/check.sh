@@ -17,7 +17,8 @@ fi
 python tools/make_readme.py --check
 
 echo "== nbdev_test (notebooks at the tiny preset; cells flagged slow/gpu are skipped)"
-nbdev_test --n_workers "${RWR_TEST_WORKERS:-2}" --timing
+# one thread per notebook: two notebooks run at once on two cores, more threads would only fight
+OMP_NUM_THREADS=1 nbdev_test --n_workers "${RWR_TEST_WORKERS:-2}" --timing
 
 echo "== pytest"
 # exit code 5 (no tests collected) fails the run like any other non-zero code

@@ -1,0 +1,85 @@
+"""Whole emulation training steps (encoder + emulator, forward, backward, clipping, AdamW), every encoder, beside
+the anchors of the authors' code measured on this project's 2-core CPU (DESIGN.md).
+
+    python bench/bench_emulation.py [--device cuda] [--preset paper] [--batch 64] [--repeats 7] [--only flat nfn]
+    python bench/bench_emulation.py --device cuda --amp --compile   # bf16 autocast, torch.compile of the encoder
+
+Formal-language sizes: RNNs LSTMSpec(6, 32, 2, 6), one stored sequence of 41 steps each. One table, all encoders
+measured in the same run (median of the repeats). On a GPU it adds steps/s and the time 100k steps would take.
+"""
+import argparse, time
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from rnn_weight_repr.emulation import build_model, output_divergence, train_config
+from rnn_weight_repr.encoders import ENCODERS
+from rnn_weight_repr.lstm import LSTMSpec
+
+ANCHOR_MS = {'layerwise_statistics': 120, 'flat': 140, 'parameter_transformer': 8_281, 'nfn': 653,
+             'noninteractive': 274, 'interactive': 266}  # authors' code, 2-core CPU, batch 64
+
+
+def training_step(name, preset, batch, device, amp, compile_encoder):
+    spec = LSTMSpec(6, 32, 2, 6)
+    config = train_config(preset, encoder=name, batch_size=batch)
+    model = build_model(spec, config).to(device)
+    if compile_encoder: model.encoder = torch.compile(model.encoder)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    g = torch.Generator().manual_seed(0)
+    theta = spec.init_params(batch, generator=g).to(device)
+    x = F.one_hot(torch.randint(0, 6, (batch, 41), generator=g), 6).float().to(device)
+    target = torch.randn(batch, 41, 6, generator=g).to(device)
+    augment = model.encoder.needs_permutation_augmentation
+
+    def step():
+        t = spec.random_permute(theta) if augment else theta
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
+            logits = model(t, x)
+        loss = output_divergence(logits, target).mean()
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), config.clip_grad_norm)
+        optimizer.step()
+    return step, sum(p.numel() for p in model.encoder.parameters())
+
+
+def timed(fn, device, repeats, warmup=2):
+    for _ in range(warmup): fn()
+    if device.type == 'cuda': torch.cuda.synchronize()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter(); fn()
+        if device.type == 'cuda': torch.cuda.synchronize()
+        times.append(time.perf_counter() - start)
+    return sorted(times)[len(times) // 2]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    parser.add_argument('--preset', default='paper', choices=['tiny', 'small', 'paper'])
+    parser.add_argument('--batch', type=int, default=64)
+    parser.add_argument('--repeats', type=int, default=7)
+    parser.add_argument('--amp', action='store_true', help='bf16 autocast (GPU)')
+    parser.add_argument('--compile', action='store_true', help='torch.compile the encoder')
+    parser.add_argument('--only', nargs='*', default=list(ENCODERS))
+    args = parser.parse_args()
+    device = torch.device(args.device)
+    print(f"emulation training step, batch {args.batch}, preset {args.preset}, device {device}"
+          f"{' (' + torch.cuda.get_device_name(device) + ')' if device.type == 'cuda' else f' ({torch.get_num_threads()} threads)'}"
+          f", amp {args.amp}, compile {args.compile}")
+    header = f"{'encoder':22} {'enc. params':>11} {'ms/step':>9} {'anchor ms':>9} {'speed-up':>8}"
+    if device.type == 'cuda': header += f" {'steps/s':>8} {'100k steps':>10}"
+    print(header)
+    for name in args.only:
+        step, params = training_step(name, args.preset, args.batch, device, args.amp, args.compile)
+        seconds = timed(step, device, args.repeats)
+        line = f"{name:22} {params:>11,} {1e3 * seconds:>9.1f} {ANCHOR_MS[name]:>9,} {ANCHOR_MS[name] / (1e3 * seconds):>7.1f}×"
+        if device.type == 'cuda': line += f" {1 / seconds:>8.1f} {1e5 * seconds / 3600:>9.2f}h"
+        print(line, flush=True)
+
+
+if __name__ == '__main__':
+    main()

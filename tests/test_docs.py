@@ -1,0 +1,55 @@
+"""The docs as a reader sees them: every chapter processed by nbdev, rendered to HTML and opened in headless Chromium.
+
+Quarto builds the real site on GitHub Actions; here nbdev's `proc_nbs` (what `nbdev_proc_nbs` runs) applies nbdev's processing (hidden cells,
+`show_doc`, directives) and nbconvert renders each processed notebook. A page fails if Chromium cannot load it, if
+it lost its title, or if it shows a Python traceback or an error output.
+"""
+import os, re, shutil, subprocess, sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted(p.name for p in (ROOT / 'nbs').glob('*.ipynb'))
+BIN = Path(sys.executable).parent
+
+
+def chromium() -> str:
+    found = shutil.which('chromium') or shutil.which('chromium-browser') or shutil.which('google-chrome')
+    if not found:
+        if os.environ.get('CI'): pytest.fail("chromium is not installed (.ci/run installs Debian's chromium)")
+        pytest.skip("chromium is not installed: apt-get install chromium")
+    return found
+
+
+@pytest.fixture(scope='module')
+def rendered(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp('html')
+    # nbdev's processing as `nbdev_proc_nbs` does it, without its attempt to download and install Quarto
+    processed = subprocess.run([sys.executable, '-c', 'from nbdev.serve import proc_nbs; print(proc_nbs(n_workers=0, force=True))'],
+                               cwd=ROOT, capture_output=True, text=True)
+    assert processed.returncode == 0, f"nbdev could not process the notebooks:\n{processed.stderr[-3000:]}"
+    proc = Path(processed.stdout.strip().splitlines()[-1])
+    notebooks = [str(proc / name) for name in CHAPTERS]
+    subprocess.run([BIN / 'jupyter', 'nbconvert', '--to', 'html', '--output-dir', str(out), *notebooks],
+                   check=True, capture_output=True)
+    return out
+
+
+@pytest.mark.parametrize('chapter', CHAPTERS)
+def test_chapter_renders_and_opens_without_errors(rendered, chapter):
+    page = rendered / chapter.replace('.ipynb', '.html')
+    assert page.exists(), f"{chapter} was not rendered"
+    result = subprocess.run([chromium(), '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+                             '--virtual-time-budget=3000', '--dump-dom', page.as_uri()],
+                            capture_output=True, text=True, timeout=120)
+    dom = result.stdout
+    assert result.returncode == 0 and '<body' in dom, f"chromium could not load {page}: {result.stderr[-500:]}"
+    title = re.search(r'<h1[^>]*>(.*?)</h1>', dom, re.S)
+    assert title and re.sub('<[^>]+>', '', title.group(1)).strip(), f"{chapter}: the page has no title"
+    assert 'Traceback (most recent call last)' not in dom, f"{chapter}: the page shows a Python traceback"
+    assert 'application/vnd.jupyter.stderr' not in dom or 'Error' not in _stderr_text(dom), f"{chapter}: an error output"
+
+
+def _stderr_text(dom: str) -> str:
+    return ' '.join(re.findall(r'application/vnd\.jupyter\.stderr.*?</pre>', dom, re.S))

@@ -1,0 +1,102 @@
+"""`rwr_train` as a user drives it: end to end, killed and resumed, two DDP processes, bad input, divergence."""
+import json, os, signal, subprocess, sys, time
+from pathlib import Path
+
+import pytest
+import torch
+
+from rnn_weight_repr.emulation import load_run, read_metrics
+from rnn_weight_repr.zoo import generate_zoo, zoo_config
+
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, 'PYTHONUNBUFFERED': '1', 'OMP_NUM_THREADS': '1'}
+
+
+@pytest.fixture(scope='module')
+def zoo(tmp_path_factory):
+    return generate_zoo(zoo_config('tiny'), tmp_path_factory.mktemp('zoo') / 'tiny', device='cpu', progress=False)
+
+
+def rwr_train(zoo, out, *args, **kwargs):
+    return subprocess.run([BIN / 'rwr_train', '--zoo', zoo.path, '--out', out, '--device', 'cpu', '--quiet', *map(str, args)],
+                          env=ENV, capture_output=True, text=True, **kwargs)
+
+
+def assert_same_weights(a: Path, b: Path, atol=1e-6):
+    sa, sb = (torch.load(p / 'checkpoint.pt', weights_only=True) for p in (a, b))
+    assert sa['step'] == sb['step']
+    for k in sa['model']:
+        torch.testing.assert_close(sa['model'][k], sb['model'][k], rtol=0, atol=atol, msg=k)
+
+
+@pytest.fixture(scope='module')
+def reference(zoo, tmp_path_factory):
+    "A flat-encoder run (permutation augmentation included) of 60 steps, never interrupted."
+    out = tmp_path_factory.mktemp('runs') / 'reference'
+    result = rwr_train(zoo, out, '--encoder', 'flat', '--steps', 60)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_end_to_end_writes_a_complete_run(reference):
+    assert {'run.json', 'checkpoint.pt', 'metrics.csv', 'losses.png', 'result.json'} <= {p.name for p in reference.iterdir()}
+    metrics = read_metrics(reference)
+    assert [m['step'] for m in metrics] == [10, 20, 30, 40, 50, 60]
+    assert all(0 <= m['val_loss'] <= 1 and 0 <= m['ood_loss'] <= 1 for m in metrics)  # TV distances
+    model = load_run(reference)
+    assert model.step == 60 and model.finished and not model.training
+
+
+def test_kill_9_then_resume_continues_the_same_run(zoo, reference, tmp_path):
+    out = tmp_path / 'run'
+    cmd = [BIN / 'rwr_train', '--zoo', zoo.path, '--out', out, '--device', 'cpu', '--quiet', '--encoder', 'flat', '--steps', '60']
+    proc = subprocess.Popen(cmd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline:  # wait for a checkpoint after step 0, then kill
+        if (out / 'metrics.csv').exists() and len(read_metrics(out)) >= 2: break  # so the step-10 checkpoint is on disk
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL); proc.wait()
+    step = torch.load(out / 'checkpoint.pt', weights_only=True)['step']
+    assert 10 <= step < 60 and not (out / 'result.json').exists(), f"the kill should land mid-run, got step {step}"
+
+    refused = rwr_train(zoo, out, '--encoder', 'flat', '--steps', 60)
+    assert refused.returncode == 2 and '--resume' in refused.stderr
+    resumed = rwr_train(zoo, out, '--encoder', 'flat', '--steps', 60, '--resume')
+    assert resumed.returncode == 0, resumed.stderr
+    assert_same_weights(out, reference)
+    assert [m['step'] for m in read_metrics(out)] == [10, 20, 30, 40, 50, 60]
+
+
+def test_two_ddp_processes_train_the_same_model_as_one(zoo, reference, tmp_path):
+    out = tmp_path / 'ddp'
+    result = subprocess.run([BIN / 'torchrun', '--nproc_per_node', '2', '--master_port', '29531', '--no-python',
+                             BIN / 'rwr_train', '--zoo', zoo.path, '--out', out, '--device', 'cpu', '--quiet',
+                             '--encoder', 'flat', '--steps', '60'], env=ENV, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.count('step 60') == 1  # only rank 0 reports
+    assert_same_weights(out, reference, atol=1e-5)  # the global batch is split, the gradient is the same
+
+
+def test_a_diverging_run_stops_and_keeps_its_last_good_checkpoint(zoo, tmp_path):
+    result = rwr_train(zoo, tmp_path / 'nan', '--encoder', 'flat', '--steps', 60, '--lr', 1e30)
+    assert result.returncode == 3
+    assert 'NaN or infinite' in result.stderr and 'Traceback' not in result.stderr
+    state = torch.load(tmp_path / 'nan' / 'checkpoint.pt', weights_only=True)
+    assert all(torch.isfinite(v).all() for v in state['model'].values())
+
+
+@pytest.mark.parametrize('args,message', [
+    (['--encoder', 'flat'], 'not a zoo'),           # --zoo points at a folder that is not a zoo (set below)
+    (['--encoder', 'rnn'], "invalid choice: 'rnn'"),
+])
+def test_bad_input_is_a_one_line_error(tmp_path, args, message):
+    result = subprocess.run([BIN / 'rwr_train', '--zoo', tmp_path, '--out', tmp_path / 'out', '--quiet', *args],
+                            env=ENV, capture_output=True, text=True)
+    assert result.returncode == 2 and message in result.stderr and 'Traceback' not in result.stderr
+
+
+def test_another_runs_folder_is_refused_and_kept(zoo, reference, tmp_path):
+    before = (reference / 'checkpoint.pt').read_bytes()
+    result = rwr_train(zoo, reference, '--encoder', 'nfn', '--steps', 60)
+    assert result.returncode == 2 and 'differs in encoder' in result.stderr
+    assert (reference / 'checkpoint.pt').read_bytes() == before
