@@ -1,0 +1,170 @@
+"""`rwr_eval` as a user drives it: end to end on a tiny zoo and two tiny runs, rerun from the cache, bad input, MNIST."""
+import csv, os, shutil, subprocess, sys, time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rnn_weight_repr.emulation import train_config, train_emulation
+from rnn_weight_repr.zoo import generate_zoo, zoo_config
+
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, 'PYTHONUNBUFFERED': '1', 'OMP_NUM_THREADS': '1'}
+ENCODERS = ('layerwise_statistics', 'flat')
+FORMAL_KEYS = [f'{p}/{s}/{m}' for m in ('mlp', 'linear') for p in ('performance', 'step', 'exact_task') for s in ('val', 'ood')]
+
+
+def rwr_eval(*args, tmp=None):
+    "Run the console script (or, before it is installed, the same function as a script file)."
+    command = [BIN / 'rwr_eval']
+    if not command[0].exists():
+        script = Path(tmp) / 'rwr_eval_script.py'
+        script.write_text('from rnn_weight_repr.downstream import rwr_eval\nrwr_eval()\n')
+        command = [sys.executable, script]
+    return subprocess.run([*command, *map(str, args)], env=ENV, capture_output=True, text=True)
+
+
+@pytest.fixture(scope='module')
+def setup(tmp_path_factory):
+    "A tiny formal-language zoo and two tiny emulation runs on it."
+    root = tmp_path_factory.mktemp('downstream')
+    zoo = generate_zoo(zoo_config('tiny'), root / 'zoo', device='cpu', progress=False)
+    runs = [train_emulation(zoo, train_config('tiny', encoder=name), root / 'runs' / name, device='cpu', progress=False)
+            for name in ENCODERS]
+    return root, zoo, runs
+
+
+@pytest.fixture(scope='module')
+def evaluated(setup):
+    root, zoo, runs = setup
+    out = root / 'eval'
+    start = time.time()
+    result = rwr_eval('--zoo', zoo.path, '--runs', *runs, '--out', out, '--device', 'cpu', '--seeds', 2,
+                      '--clone_samples', 20, tmp=root)
+    return out, result, time.time() - start
+
+
+def read_table(out: Path) -> list[dict]:
+    with open(out / 'results.csv', newline='') as f: return list(csv.DictReader(f))
+
+
+def test_end_to_end_writes_table_and_figures(evaluated):
+    out, result, _ = evaluated
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(out / 'results.md')
+    assert {'results.md', 'results.csv', 'codes.png', 'predictions.png'} <= {p.name for p in out.iterdir()}
+    for figure in ('codes.png', 'predictions.png'):
+        assert (out / figure).read_bytes()[:8] == b'\x89PNG\r\n\x1a\n' and (out / figure).stat().st_size > 10_000
+
+
+def test_table_has_every_model_and_column_with_numbers_in_range(evaluated):
+    out, _, _ = evaluated
+    table = read_table(out)
+    assert [r['model'] for r in table] == [*ENCODERS, *(f'random {e}' for e in ENCODERS), 'task label', 'chance']
+    assert [r['type'] for r in table] == ['trained'] * 2 + ['random'] * 2 + ['task label', 'chance']
+    assert set(FORMAL_KEYS) <= set(table[0]) and {f'{k}_std' for k in FORMAL_KEYS} <= set(table[0])
+    for row in table:
+        for key in FORMAL_KEYS:
+            if key.startswith(('step', 'exact_task')): assert 0 <= float(row[key]) <= 1, (row['model'], key)
+            if row[key]: assert float(row[f'{key}_std']) >= 0
+    for row in table[:2]:
+        assert row['step'] == '30'
+        for key in ('clone/val', 'clone/ood', 'rnn/val', 'rnn/ood', 'clone_gap/val', 'clone_gap/ood'):
+            assert 0 <= float(row[key]) <= 1, key
+    assert all(row['clone/val'] == '' for row in table[2:])                 # only trained encoders have clones
+    assert table[-2]['exact_task/ood/mlp'] == table[-2]['exact_task/ood/linear'] == '1'
+    markdown = (out / 'results.md').read_text()
+    for label in [r['model'] for r in table]: assert f'| {label} |' in markdown
+    for header in ('performance R² · val', 'step accuracy · OOD', 'exact task accuracy · OOD (chance', 'clone · val'):
+        assert header in markdown
+
+
+def call_rwr_eval(capsys, *args, **kwargs):
+    "rwr_eval in this process (no interpreter start-up): (exit status, stdout, stderr)."
+    from rnn_weight_repr.downstream import rwr_eval as function
+    capsys.readouterr()
+    try: function(*args, **kwargs); status = 0
+    except SystemExit as e: status = e.code
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_rerun_keeps_everything_and_reevaluates_only_what_changed(setup, evaluated, capsys):
+    root, zoo, runs = setup
+    out, _, first = evaluated
+    settings = dict(zoo=str(zoo.path), out=str(out), device='cpu', seeds=2, clone_samples=20)
+    cache = {p.name: p.stat().st_mtime_ns for p in (out / 'cache').iterdir()}
+    start = time.time()
+    status, _, log = call_rwr_eval(capsys, runs=[str(r) for r in runs], **settings)
+    assert status == 0, log
+    assert time.time() - start < first
+    assert {p.name: p.stat().st_mtime_ns for p in (out / 'cache').iterdir()} == cache
+    assert log.count('kept from an earlier evaluation') == 4, log
+    os.utime(runs[1] / 'checkpoint.pt')                                      # as if run 2 had trained on
+    status, _, log = call_rwr_eval(capsys, runs=[str(r) for r in runs], **settings)
+    lines = log.splitlines()
+    assert any(l.startswith('flat: ') and 'kept' not in l for l in lines), log
+    assert any(l.startswith('layerwise_statistics: ') and 'kept' in l for l in lines), log
+    assert log.count('kept from an earlier evaluation') == 3
+    status, _, log = call_rwr_eval(capsys, runs=[str(runs[0])], **{**settings, 'seeds': 1})
+    assert status == 0 and 'kept' not in log                                  # other settings: evaluated anew
+    assert [r['model'] for r in read_table(out)] == ['layerwise_statistics', 'random layerwise_statistics', 'task label', 'chance']
+
+
+def test_bad_input_from_the_command_line_is_one_line_and_exit_2(setup, tmp_path):
+    root, zoo, runs = setup
+    result = rwr_eval('--zoo', zoo.path, '--runs', runs[0], root, '--out', tmp_path / 'out', tmp=tmp_path)
+    assert result.returncode == 2 and result.stderr.strip() == \
+        f"rwr_eval: error: {root}: not a training run: expected run.json and checkpoint.pt (written by rwr_train)"
+    result = rwr_eval('--zoo', zoo.path, '--out', tmp_path / 'out', tmp=tmp_path)   # argparse: --runs is required
+    assert result.returncode == 2 and 'required: --runs' in result.stderr
+    assert not (tmp_path / 'out').exists()
+
+
+@pytest.mark.parametrize('case', ['missing_zoo', 'not_a_zoo', 'moved_zoo', 'other_rnns', 'broken_run_json', 'zero_seeds'])
+def test_bad_input_is_one_line_and_exit_2(setup, tmp_path, capsys, case):
+    root, zoo, runs = setup
+    args = dict(zoo=str(zoo.path), runs=[str(runs[0])], out=str(tmp_path / 'out'), seeds=1, clone_samples=5, device='cpu')
+    if case == 'missing_zoo': args['zoo'] = str(tmp_path / 'nowhere')
+    if case == 'not_a_zoo': args['zoo'] = str(runs[0])
+    if case == 'moved_zoo':
+        args['zoo'] = str(tmp_path / 'copy')
+        shutil.copytree(zoo.path, args['zoo'])
+    if case in ('other_rnns', 'broken_run_json'):
+        run = tmp_path / 'run'
+        shutil.copytree(runs[0], run)
+        text = (run / 'run.json').read_text()
+        (run / 'run.json').write_text(text.replace('"hidden_size": 32', '"hidden_size": 8') if case == 'other_rnns' else text[:40])
+        args['runs'] = [str(run)]
+    if case == 'zero_seeds': args['seeds'] = 0
+    status, out, err = call_rwr_eval(capsys, **args)
+    assert status == 2, (out, err)
+    expected = {'missing_zoo': 'not a folder', 'not_a_zoo': 'not a zoo', 'moved_zoo': 'trained on the zoo',
+                'other_rnns': 'trained on RNNs', 'broken_run_json': 'run.json: unreadable',
+                'zero_seeds': '--seeds: expected a positive number'}[case]
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith('rwr_eval: error: ') and expected in lines[0], err
+    assert not (tmp_path / 'out').exists()                                   # nothing was started
+    if case == 'moved_zoo':                                                  # on purpose: allowed
+        status, out, err = call_rwr_eval(capsys, **args, any_zoo=True)
+        assert status == 0 and (tmp_path / 'out' / 'results.md').exists(), err
+
+
+def test_mnist_zoo(tmp_path):
+    from rnn_weight_repr.mnist import MNISTNotFoundError
+    try: zoo = generate_zoo(zoo_config('tiny', 'mnist', download=False), tmp_path / 'zoo', device='cpu', progress=False)
+    except MNISTNotFoundError as e: pytest.skip(f'MNIST is not on this machine: {e}')
+    run = train_emulation(zoo, train_config('tiny', encoder='layerwise_statistics', steps=10), tmp_path / 'run',
+                          device='cpu', progress=False)
+    result = rwr_eval('--zoo', zoo.path, '--runs', run, '--out', tmp_path / 'out', '--seeds', 1, tmp=tmp_path)
+    assert result.returncode == 0, result.stderr
+    table = read_table(tmp_path / 'out')
+    assert [r['model'] for r in table] == ['layerwise_statistics', 'random layerwise_statistics', 'task label', 'chance']
+    keys = [f'{p}/{s}/{m}' for p in ('eval_accuracy', 'generalisation_gap', 'angle', 'weight_decay')
+            for s in ('val', 'ood') for m in ('mlp', 'linear')]
+    assert set(keys) <= set(table[0])
+    for row in table:
+        assert all(0 <= float(row[k]) <= 180 for k in keys if k.startswith('angle'))
+        assert all(0 <= float(row[k]) <= 1 for k in keys if k.startswith('weight_decay'))
+    assert 0 <= float(table[0]['clone/val']) <= 1 and table[0]['clone_gap/val'] == ''
+    assert 'angle error ° · OOD' in (tmp_path / 'out' / 'results.md').read_text()
