@@ -6,7 +6,8 @@
 __all__ = ['FORMAL_PROPERTIES', 'MNIST_PROPERTIES', 'PREDICTORS', 'CACHE_VERSION', 'embed_zoo', 'Property', 'properties',
            'r_squared', 'circular_error', 'exact_task_rows', 'fit_predictor', 'task_features', 'predict_property',
            'score_property', 'emulate_strings', 'string_scores', 'clone_quality', 'evaluate_codes', 'random_codes',
-           'evaluate_run', 'plot_codes', 'plot_predictions', 'check_run', 'evaluate_runs', 'write_results', 'rwr_eval']
+           'evaluate_run', 'plot_codes', 'plot_predictions', 'check_run', 'evaluate_runs', 'write_results', 'rwr_eval',
+           'nearest_in_zoo']
 
 # %% ../nbs/09_downstream.ipynb #b1a51c2c
 import csv, json, math, re, sys, time, warnings
@@ -524,3 +525,21 @@ def rwr_eval(zoo: Param("zoo folder the runs were trained on", str, required=Tru
         raise SystemExit(2) from None
     evaluate_runs(loaded, runs, out, seeds, clone_samples, clone_rows, batch_size, device, any_zoo, log)
     print(Path(out) / 'results.md')   # returns None: a console script's return value becomes its exit status
+
+# %% ../nbs/09_downstream.ipynb #83f03516
+def nearest_in_zoo(encoder: nn.Module, theta: Tensor, zoo: Zoo, k: int = 5, codes: np.ndarray | None = None,
+                   device=None) -> list[dict]:
+    "The `k` zoo snapshots whose codes are most similar to that of one RNN `theta` [P] (cosine around the zoo's mean code), nearest first."
+    theta = zoo.spec.check_theta(torch.as_tensor(theta, dtype=torch.float32))
+    if theta.ndim != 1: raise ValueError(f"theta: expected one weight vector [{zoo.spec.num_params}], got shape {tuple(theta.shape)}")
+    device = torch.device(device) if device else default_device()
+    codes = embed_zoo(encoder, zoo, device=device) if codes is None else np.asarray(codes)
+    if codes.shape[0] != len(zoo): raise ValueError(f"codes: expected one row per snapshot ({len(zoo)}), got {codes.shape[0]}")
+    encoder = encoder.to(device).eval()
+    with torch.no_grad(): z = encoder(theta[None].to(device))[0].float().cpu().numpy()
+    centre = codes.mean(0)                     # what all the zoo's codes share says nothing about one RNN
+    unit = lambda a: a / np.maximum(np.linalg.norm(a, axis=-1, keepdims=True), 1e-12)
+    similarity = unit(codes - centre) @ unit(z - centre)
+    nearest = np.argsort(-similarity, kind='stable')[:k]
+    return [dict(row=int(r), run=int(zoo.runs[r]), step=int(zoo.steps[r]), task=zoo.tasks[r].tolist(),
+                 performance=float(zoo.performance[r]), similarity=float(similarity[r])) for r in nearest]

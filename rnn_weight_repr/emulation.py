@@ -121,7 +121,7 @@ class TrainConfig:
 TRAIN_PRESETS = {
     'tiny': dict(encoder_preset='tiny', emulator_hidden_size=32, steps=30, batch_size=16, eval_every=10,
                  eval_rows=32, checkpoint_every=10),
-    'small': dict(encoder_preset='small', emulator_hidden_size=128, steps=3_000, eval_every=250,
+    'small': dict(encoder_preset='small', emulator_hidden_size=128, steps=2_000, eval_every=250,
                   eval_rows=256, checkpoint_every=500),
     'paper': dict(),
 }

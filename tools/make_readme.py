@@ -1,6 +1,6 @@
 """Write README.md from nbs/index.ipynb (what `nbdev_readme` does with Quarto, which the docs CI has and this
 project's dev machines do not). `--check` fails if README.md is out of date."""
-import sys
+import re, sys
 from pathlib import Path
 
 import nbformat
@@ -13,6 +13,7 @@ def render() -> str:
     nb = nbformat.read(root / 'nbs' / 'index.ipynb', as_version=4)
     nb.cells = [c for c in nb.cells if not c.source.lstrip().startswith(('#| hide', '#|hide'))]
     body, _ = MarkdownExporter().from_notebook_node(nb)
+    body = re.sub(r'\]\((results/[^)]+)\)', r'](nbs/\1)', body)   # figures live beside the notebooks
     note = '<!-- WARNING: generated from nbs/index.ipynb by tools/make_readme.py; edit the notebook -->\n'
     return body.strip() + '\n\n' + note
 
