@@ -383,6 +383,10 @@ def _zoo_fingerprint(zoo: Zoo) -> list:
     path = Path(zoo.path)
     return [str(path.resolve()), *_stamp(path / ('manifest.json' if (path / 'manifest.json').exists() else 'parameters.npy'))]
 
+def _variant(config: TrainConfig) -> str:
+    "What tells apart runs of the same encoder: its size preset and any single sizes, e.g. 'small, num_parallel=2'."
+    return ', '.join([config.encoder_preset] + [f"{k}={v}" for k, v in sorted(config.encoder_sizes.items())])
+
 def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 100, clone_rows: int = 128,
                   batch_size: int = 256, device=None, any_zoo: bool = False, log=None) -> dict[str, dict]:
     "Evaluate the encoders of `run_dirs` and the baselines on `zoo`; write results.md, results.csv, codes.png and predictions.png into `out`; {label: result}."
@@ -419,7 +423,7 @@ def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 
     presets = {c.encoder: set() for c in baselines.values()}
     for c in baselines.values(): presets[c.encoder].add(json.dumps([c.encoder_preset, c.encoder_sizes]))
     for key, config in baselines.items():
-        label = f"random {config.encoder}" + (f" ({config.encoder_preset})" if len(presets[config.encoder]) > 1 else '')
+        label = f"random {config.encoder}" + (f" ({_variant(config)})" if len(presets[config.encoder]) > 1 else '')
         compute = lambda: dict(scores=evaluate_codes(lambda seed: random_codes(config, zoo, seed, batch_size, device), zoo, seeds, splits=splits))
         results[label] = dict(_cached(out / 'cache' / f'{_slug(label)}.json', dict(settings, encoder=key), compute), type='random')
         log(_done(label, results[label]))

@@ -168,3 +168,16 @@ def test_mnist_zoo(tmp_path):
         assert all(0 <= float(row[k]) <= 1 for k in keys if k.startswith('weight_decay'))
     assert 0 <= float(table[0]['clone/val']) <= 1 and table[0]['clone_gap/val'] == ''
     assert 'angle error ° · OOD' in (tmp_path / 'out' / 'results.md').read_text()
+
+
+def test_runs_of_one_encoder_at_different_sizes_each_get_their_own_random_baseline(setup, tmp_path):
+    "A sweep (the same encoder, different probe lengths) must not collapse its untrained baselines into one row."
+    from rnn_weight_repr.downstream import evaluate_runs
+    root, zoo, _ = setup
+    runs = [train_emulation(zoo, train_config('tiny', encoder='noninteractive', steps=2, encoder_sizes=dict(probe_length=length)),
+                            tmp_path / f'T{length}', device='cpu', progress=False) for length in (3, 5)]
+    results = evaluate_runs(zoo, runs, tmp_path / 'eval', seeds=1, clone_samples=5, clone_rows=4, device='cpu')
+    random_rows = sorted(label for label, r in results.items() if r['type'] == 'random')
+    assert random_rows == ['random noninteractive (tiny, probe_length=3)', 'random noninteractive (tiny, probe_length=5)']
+    assert sorted(label for label, r in results.items() if r['type'] == 'trained') == [
+        'noninteractive [T3]', 'noninteractive [T5]']
