@@ -19,5 +19,6 @@ python3 bench/bench_emulation.py --device cuda --repeats 5 2>&1 | tee "$out/benc
 echo "== paper-schedule zoo: 216 runs (one per task) x 20k steps x 9 snapshots"
 start=$(date +%s)
 timeout "${ZOO_SECONDS:-330}" rwr_zoo formal --preset paper --runs 216 --chunk_size 216 --out /tmp/paper-zoo 2>&1 \
-  | tr '\r' '\n' | grep -v '^\s*$' | awk 'NR % 20 == 1 || /Zoo|step|performance|error/' | tee "$out/zoo.txt"
-echo "zoo stage: $(( $(date +%s) - start )) s (exit ${PIPESTATUS[0]}; 124 = stopped by the time cap)" | tee -a "$out/zoo.txt"
+  | tr '\r' '\n' | grep -v -e '^zoo:' -e '^\s*$' | tee "$out/zoo.txt"   # the summary, without the progress bar
+status=${PIPESTATUS[0]}
+echo "zoo stage: $(( $(date +%s) - start )) s (exit $status; 124 = stopped by the time cap)" | tee -a "$out/zoo.txt"

@@ -22,7 +22,7 @@ from torch import Tensor, nn
 
 from .languages import BOS, accept
 from .zoo import SPLITS, Zoo, ZooError, default_device
-from .emulation import EmulationModel, build_model, load_run
+from .emulation import EmulationModel, _exit, build_model, load_run
 
 # %% ../nbs/09_downstream.ipynb #85339437
 from functools import lru_cache
@@ -524,9 +524,7 @@ def rwr_eval(zoo: Param("zoo folder the runs were trained on", str, required=Tru
         for run in runs: check_run(run, loaded, any_zoo)
         for name, value in (('seeds', seeds), ('clone_samples', clone_samples), ('clone_rows', clone_rows), ('batch_size', batch_size)):
             if value < 1: raise ValueError(f"--{name}: expected a positive number, got {value}")
-    except ValueError as e:
-        print(f"rwr_eval: error: {e}", file=sys.stderr)
-        raise SystemExit(2) from None
+    except ValueError as e: _exit(f"rwr_eval: error: {e}", 2)
     evaluate_runs(loaded, runs, out, seeds, clone_samples, clone_rows, batch_size, device, any_zoo, log)
     print(Path(out) / 'results.md')   # returns None: a console script's return value becomes its exit status
 
