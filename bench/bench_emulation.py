@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from rnn_weight_repr.emulation import build_model, output_divergence, train_config
+from rnn_weight_repr.emulation import build_model, clip_per_module, output_divergence, train_config
 from rnn_weight_repr.encoders import ENCODERS
 from rnn_weight_repr.lstm import LSTMSpec
 
@@ -40,7 +40,7 @@ def training_step(name, preset, batch, device, amp, compile_encoder):
         loss = output_divergence(logits, target).mean()
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), config.clip_grad_norm)
+        clip_per_module(model, config.clip_grad_norm)           # encoder and emulator separately, as training does
         optimizer.step()
     return step, sum(p.numel() for p in model.encoder.parameters())
 
