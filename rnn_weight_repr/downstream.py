@@ -4,9 +4,11 @@
 
 # %% auto #0
 __all__ = ['FORMAL_PROPERTIES', 'MNIST_PROPERTIES', 'PREDICTORS', 'CACHE_VERSION', 'embed_zoo', 'Property', 'properties',
-           'r_squared', 'circular_error', 'exact_task_rows', 'fit_predictor', 'task_features', 'predict_property',
-           'score_property', 'emulate_strings', 'string_scores', 'clone_quality', 'evaluate_codes', 'random_codes',
-           'evaluate_run', 'plot_codes', 'plot_predictions', 'check_run', 'evaluate_runs', 'write_results', 'rwr_eval',
+           'r_squared', 'circular_errors', 'circular_error', 'exact_task_rows', 'cross_fit_folds', 'evaluated_rows',
+           'fit_predictor', 'task_features', 'predict_property', 'score_property', 'emulate_strings', 'string_scores',
+           'clone_quality', 'Protocol', 'row_values', 'evaluate_codes', 'random_codes', 'evaluate_run',
+           'bootstrap_weights', 'weighted_scores', 'bootstrap_replicates', 'summarise', 'paired_difference',
+           'plot_codes', 'plot_predictions', 'check_run', 'evaluate_runs', 'comparisons', 'write_results', 'rwr_eval',
            'nearest_in_zoo']
 
 # %% ../nbs/09_downstream.ipynb #b1a51c2c
@@ -17,12 +19,13 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from fastcore.script import Param, call_parse
+from fastcore.script import call_parse
 from torch import Tensor, nn
 
 from .languages import BOS, accept
 from .zoo import SPLITS, Zoo, ZooError, default_device
-from .emulation import EmulationModel, _exit, build_model, load_run
+from .console import check_device, check_out_folder, one_line_errors, read_json
+from .emulation import EmulationModel, _run_identity, build_model, load_checkpoint, load_run
 
 # %% ../nbs/09_downstream.ipynb #85339437
 from functools import lru_cache
@@ -105,29 +108,48 @@ def r_squared(y, y_hat) -> float:
     if total == 0: return 1.0 if residual == 0 else float('nan')   # undefined on a constant target
     return float(1 - residual / total)
 
-def circular_error(sin_cos, angles) -> float:
-    "Mean circular error in degrees of angles predicted as (sin, cos) [N, 2] against true `angles` [N] in degrees."
+def circular_errors(sin_cos, angles) -> np.ndarray:
+    "Circular error in degrees [N] of each angle predicted as (sin, cos) [N, 2] against the true `angles` [N] in degrees."
     sin_cos = np.asarray(sin_cos, np.float64)
     if sin_cos.ndim != 2 or sin_cos.shape[1] != 2:
         raise ValueError(f"sin_cos: expected [N, 2] = (sin, cos), got shape {sin_cos.shape}")
     predicted = np.degrees(np.arctan2(sin_cos[:, 0], sin_cos[:, 1]))
     difference = np.abs(predicted - np.asarray(angles, np.float64).reshape(-1)) % 360
-    return float(np.minimum(difference, 360 - difference).mean())
+    return np.minimum(difference, 360 - difference)
+
+def circular_error(sin_cos, angles) -> float:
+    "Mean circular error in degrees of angles predicted as (sin, cos) [N, 2] against true `angles` [N] in degrees."
+    return float(circular_errors(sin_cos, angles).mean())
 
 # %% ../nbs/09_downstream.ipynb #186daa94
-def exact_task_rows(zoo: Zoo, split: str, seed: int = 0, min_step: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    "Rows (fit, test) of `split`: per task, half of its runs (rounded up, shuffled by `seed`) fit, the others test; steps ≥ `min_step`."
+@lru_cache(maxsize=16)
+def _task_ids(zoo: Zoo) -> np.ndarray:
+    "Every snapshot's task as an index among the zoo's unique tasks [N], computed once per zoo."
+    ids = np.unique(np.asarray(zoo.tasks), axis=0, return_inverse=True)[1].reshape(-1)
+    ids.flags.writeable = False
+    return ids
+
+def exact_task_rows(zoo: Zoo, split: str, min_step: int = 1, min_performance: float = 0.3) -> np.ndarray:
+    "Rows of `split` the exact task scores: step ≥ `min_step` and performance ≥ `min_performance`, of tasks with ≥ 2 such runs."
     rows = _split(zoo, split)
-    rows = rows[np.asarray(zoo.steps)[rows] >= min_step]
-    task_ids = FORMAL_PROPERTIES[2].targets(zoo)[rows]
-    run_ids = np.asarray(zoo.runs)[rows]
-    rng = np.random.default_rng(seed)
-    fit_runs = []
+    rows = rows[(np.asarray(zoo.steps)[rows] >= min_step) & (np.asarray(zoo.performance)[rows] >= min_performance)]
+    task_ids, run_ids = _task_ids(zoo)[rows], np.asarray(zoo.runs)[rows]
+    runs_of = {t: len(np.unique(run_ids[task_ids == t])) for t in np.unique(task_ids)}
+    return rows[np.array([runs_of[t] >= 2 for t in task_ids], dtype=bool)]   # one run cannot both teach and be tested
+
+def cross_fit_folds(zoo: Zoo, rows: np.ndarray, partition: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    "Two-fold cross-fitting of `rows`: per task, its runs shuffled (seed `partition`) and halved into A, B; [(A, B), (B, A)] as (fit, test)."
+    task_ids, run_ids = _task_ids(zoo)[rows], np.asarray(zoo.runs)[rows]
+    rng, first_half = np.random.default_rng(partition), []
     for task in np.unique(task_ids):
-        task_runs = rng.permutation(np.unique(run_ids[task_ids == task]))
-        fit_runs.extend(task_runs[:(len(task_runs) + 1) // 2])
-    fit = np.isin(run_ids, fit_runs)
-    return rows[fit], rows[~fit]
+        runs = rng.permutation(np.unique(run_ids[task_ids == task]))
+        first_half.extend(runs[:(len(runs) + 1) // 2])
+    a = np.isin(run_ids, first_half)
+    return [(rows[a], rows[~a]), (rows[~a], rows[a])]
+
+def evaluated_rows(zoo: Zoo, prop: Property, split: str, min_step: int = 1, min_performance: float = 0.3) -> np.ndarray:
+    "The rows of `split` that score `prop`: all its snapshots, or for the exact task those `exact_task_rows` keeps."
+    return exact_task_rows(zoo, split, min_step, min_performance) if prop.kind == 'exact_task' else _split(zoo, split)
 
 # %% ../nbs/09_downstream.ipynb #2b8ae2aa
 from sklearn.dummy import DummyClassifier, DummyRegressor
@@ -168,34 +190,33 @@ def task_features(zoo: Zoo) -> np.ndarray:
     raw = np.concatenate([np.sin(np.radians(tasks)), np.cos(np.radians(tasks))], 1) if zoo.kind == 'mnist' else tasks
     return np.concatenate([np.eye(index.max() + 1)[index], raw], 1)
 
-def predict_property(codes: np.ndarray, zoo: Zoo, prop: Property, predictor: str = 'mlp', seed: int = 0,
-                     splits=('val', 'ood')) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    "{split: (true, predicted)} for `prop` from `codes` [N, F] (one row per snapshot of `zoo`), the predictor fit on the train split."
+def predict_property(codes: np.ndarray, zoo: Zoo, prop: Property, predictor: str = 'mlp', seed: int = 0, splits=('val', 'ood'),
+                     min_step: int = 1, min_performance: float = 0.3) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    "{split: (true, predicted)} of `prop` on the `evaluated_rows` from `codes` [N, F]: fit on the train split, or (exact task) cross-fitted by partition `seed`."
     codes = np.asarray(codes)
     if len(codes) != len(zoo): raise ValueError(f"codes: expected one row per snapshot ({len(zoo)}), got {len(codes)}")
     y = prop.targets(zoo)
-    angle = prop.kind == 'angle'
-    targets = np.stack([np.sin(np.radians(y)), np.cos(np.radians(y))], 1) if angle else y
+    targets = np.stack([np.sin(np.radians(y)), np.cos(np.radians(y))], 1) if prop.kind == 'angle' else y
     kind = 'regression' if prop.kind in ('regression', 'angle') else 'classification'
     if kind == 'classification': classes, targets = np.unique(y, return_inverse=True)   # labels such as 0.01 → class ids
     out, on_train = {}, None
     for split in splits:
-        if prop.kind == 'exact_task': fit_rows, test_rows = exact_task_rows(zoo, split)
-        else: fit_rows, test_rows = _split(zoo, 'train'), _split(zoo, split)
-        if len(fit_rows) == 0 or len(test_rows) == 0:        # nothing to learn from or to test: no score
-            out[split] = (y[test_rows], np.zeros((0,) + targets.shape[1:])); continue
-        if prop.kind == 'exact_task': model = fit_predictor(codes[fit_rows], targets[fit_rows], kind, predictor, seed)
-        else:                                                # one fit on the train split serves every split
-            if on_train is None: on_train = fit_predictor(codes[fit_rows], targets[fit_rows], kind, predictor, seed)
-            model = on_train
-        with threadpool_limits(1, user_api='blas'): predicted = model.predict(codes[test_rows])
-        out[split] = (y[test_rows], classes[predicted] if kind == 'classification' else predicted)
+        rows = evaluated_rows(zoo, prop, split, min_step, min_performance)
+        folds = cross_fit_folds(zoo, rows, seed) if prop.kind == 'exact_task' else [(_split(zoo, 'train'), rows)]
+        predicted = np.zeros((len(zoo),) + targets.shape[1:], targets.dtype)
+        if len(rows) == 0 or any(len(fit) == 0 for fit, _ in folds):    # nothing to learn from or to test: no score
+            out[split] = (y[rows], predicted[:0]); continue
+        for fit, test in folds:
+            model = on_train if on_train is not None else fit_predictor(codes[fit], targets[fit], kind, predictor, seed)
+            if prop.kind != 'exact_task': on_train = model             # one fit on the train split serves every split
+            with threadpool_limits(1, user_api='blas'): predicted[test] = model.predict(codes[test])
+        out[split] = (y[rows], classes[predicted[rows]] if kind == 'classification' else predicted[rows])
     return out
 
-def score_property(codes: np.ndarray, zoo: Zoo, prop: Property, predictor: str = 'mlp', seed: int = 0,
-                   splits=('val', 'ood')) -> dict[str, float]:
+def score_property(codes: np.ndarray, zoo: Zoo, prop: Property, predictor: str = 'mlp', seed: int = 0, splits=('val', 'ood'),
+                   min_step: int = 1, min_performance: float = 0.3) -> dict[str, float]:
     "{split: score} of `prop` predicted from `codes` (see `predict_property`)."
-    return {split: prop.score(*pair) for split, pair in predict_property(codes, zoo, prop, predictor, seed, splits).items()}
+    return {split: prop.score(*pair) for split, pair in predict_property(codes, zoo, prop, predictor, seed, splits, min_step, min_performance).items()}
 
 # %% ../nbs/09_downstream.ipynb #7c97d6d9
 @torch.no_grad()
@@ -249,17 +270,48 @@ def clone_quality(model: EmulationModel, zoo: Zoo, rows, num_samples: int = 100,
     return clone, np.asarray(zoo.table['eval_accuracy' if mnist else 'performance'])[rows]
 
 # %% ../nbs/09_downstream.ipynb #528e0869
-def evaluate_codes(codes, zoo: Zoo, seeds: int = 3, predictors=('mlp', 'linear'), splits=('val', 'ood')) -> dict[str, list[float]]:
-    "{'property/split/predictor': [score per seed]} for every property of the zoo; `codes` [N, F] or a function seed → codes."
-    scores = {}
-    for seed in range(seeds):
-        features = codes(seed) if callable(codes) else codes
-        for prop in properties(zoo):
-            for predictor in predictors:
-                for split, score in score_property(features, zoo, prop, predictor, seed, splits).items():
-                    scores.setdefault(f'{prop.name}/{split}/{predictor}', []).append(score)
-    return scores
+@dataclass(frozen=True)
+class Protocol:
+    "The settings of the downstream protocol (all written under the results table)."
+    seeds: int = 3                 # predictor seeds of the properties learnt on the train split
+    partitions: int = 10           # exact task: random two-fold partitions of each held-out task's runs
+    min_step: int = 1              # exact task: snapshots at least this many steps into training …
+    min_performance: float = 0.3   # … that write at least this fraction of valid strings
+    inits: int = 3                 # untrained baselines: initialisations of each encoder
+    resamples: int = 1_000         # bootstrap resamples of the 95% intervals
+    bootstrap_seed: int = 0
 
+    def __post_init__(self):
+        for name in ('seeds', 'partitions', 'inits', 'resamples'):
+            if getattr(self, name) < 1: raise ValueError(f"{name}: expected a positive number, got {getattr(self, name)}")
+
+    def fitting(self) -> dict:
+        "The settings that the per-row values depend on (a cached evaluation is kept while they stay)."
+        return dict(seeds=self.seeds, partitions=self.partitions, min_step=self.min_step, min_performance=self.min_performance)
+
+# %% ../nbs/09_downstream.ipynb #ad09ccfc
+def row_values(prop: Property, true, predicted) -> np.ndarray:
+    "Per row [R], what its score is made of: the prediction (regression: R² is a ratio of sums), the correctness, or the circular error."
+    if len(predicted) != len(true): return np.full(len(true), np.nan)        # nothing was learnt: no score
+    if prop.kind == 'regression': return np.asarray(predicted, np.float64)
+    if prop.kind == 'angle': return circular_errors(predicted, true)
+    return (np.asarray(true) == np.asarray(predicted)).astype(np.float64)
+
+def evaluate_codes(codes: np.ndarray, zoo: Zoo, protocol: Protocol = Protocol(), predictors=('mlp', 'linear'),
+                   splits=('val', 'ood')) -> dict[str, dict]:
+    "{'property/split/predictor': dict(rows [R], values [S, R])} from `codes` [N, F]: `row_values` per seed (exact task: partition) and row."
+    scores, p = {}, protocol
+    for prop in properties(zoo):
+        for predictor in predictors:
+            for seed in range(p.partitions if prop.kind == 'exact_task' else p.seeds):
+                for split, (true, predicted) in predict_property(codes, zoo, prop, predictor, seed, splits,
+                                                                 p.min_step, p.min_performance).items():
+                    entry = scores.setdefault(f'{prop.name}/{split}/{predictor}', dict(
+                        rows=evaluated_rows(zoo, prop, split, p.min_step, p.min_performance), values=[]))
+                    entry['values'].append(row_values(prop, true, predicted))
+    return {key: dict(rows=entry['rows'], values=np.stack(entry['values'])) for key, entry in scores.items()}
+
+# %% ../nbs/09_downstream.ipynb #7ca9f608
 def random_codes(config, zoo: Zoo, seed: int = 0, batch_size: int = 256, device=None) -> np.ndarray:
     "Codes of the whole zoo from an untrained encoder built as `config` (a run's `TrainConfig`) says, initialised by `seed`."
     with torch.random.fork_rng(devices=[]):
@@ -271,19 +323,73 @@ def _spread(rows: np.ndarray, num: int) -> np.ndarray:
     "At most `num` of `rows`, evenly spread (every task and step stays represented)."
     return rows if len(rows) <= num else rows[np.linspace(0, len(rows) - 1, num).round().astype(int)]
 
-def evaluate_run(run_dir, zoo: Zoo, seeds: int = 3, clone_samples: int = 100, clone_rows: int = 128,
+def evaluate_run(run_dir, zoo: Zoo, protocol: Protocol = Protocol(), clone_samples: int = 100, clone_rows: int = 128,
                  batch_size: int = 256, device=None, splits=('val', 'ood')) -> dict:
     "A training run's encoder on `zoo`: dict(scores = `evaluate_codes` + 'clone/…', 'rnn/…', 'clone_gap/…' per split, codes [N, 16], encoder, step, finished)."
     device = torch.device(device) if device else default_device()
     model = load_run(run_dir, device)
     z = embed_zoo(model.encoder, zoo, batch_size=batch_size, device=device)
-    scores = evaluate_codes(z, zoo, seeds, splits=splits)
+    scores = evaluate_codes(z, zoo, protocol, splits=splits)
     for split in splits:
         rows = _spread(_split(zoo, split), clone_rows)
         clone, original = clone_quality(model, zoo, rows, clone_samples, device=device)
-        scores[f'clone/{split}'], scores[f'rnn/{split}'] = [float(clone.mean())], [float(original.mean())]
-        if zoo.kind != 'mnist': scores[f'clone_gap/{split}'] = [float(np.abs(clone - original).mean())]  # mnist: agreement vs accuracy, no gap
+        per_row = dict(clone=clone, rnn=original, **({} if zoo.kind == 'mnist' else dict(clone_gap=np.abs(clone - original))))
+        scores.update({f'{what}/{split}': dict(rows=rows, values=np.asarray(v, np.float64)[None]) for what, v in per_row.items()})
     return dict(scores=scores, codes=z, encoder=model.config.encoder, step=int(model.step), finished=bool(model.finished))
+
+# %% ../nbs/09_downstream.ipynb #56028f39
+def bootstrap_weights(task_ids, run_ids, resamples: int = 1_000, seed: int = 0) -> np.ndarray:
+    "Row weights [resamples, R] of a hierarchical bootstrap of rows of tasks `task_ids` [R] and runs `run_ids` [R]: tasks drawn with replacement, then each drawn task's runs; a row counts as often as its run was drawn."
+    task_ids, run_ids = np.asarray(task_ids).reshape(-1), np.asarray(run_ids).reshape(-1)
+    rng, tasks = np.random.default_rng(seed), np.unique(task_ids)
+    weights = np.zeros((resamples, len(task_ids)))
+    if len(tasks) == 0: return weights
+    task_draws = rng.multinomial(len(tasks), np.full(len(tasks), 1 / len(tasks)), size=resamples)   # [B, K]
+    for k, task in enumerate(tasks):
+        mine = task_ids == task
+        runs, run_of_row = np.unique(run_ids[mine], return_inverse=True)
+        run_draws = rng.multinomial(task_draws[:, k] * len(runs), np.full(len(runs), 1 / len(runs)))   # [B, runs]: each draw of the task draws its runs anew
+        weights[:, mine] = run_draws[:, run_of_row.reshape(-1)]
+    return weights
+
+def weighted_scores(values, weights, y=None) -> np.ndarray:
+    "Scores [B, S] of per-row `values` [S, R] under row `weights` [B, R]: the weighted mean, or R² where the true `y` [R] is given (values are predictions)."
+    values, weights = np.atleast_2d(np.asarray(values, np.float64)), np.atleast_2d(np.asarray(weights, np.float64))
+    n = weights.sum(1, keepdims=True)                                              # [B, 1]
+    with np.errstate(invalid='ignore', divide='ignore'):
+        if y is None: return weights @ values.T / n
+        y = np.asarray(y, np.float64)
+        residual = weights @ ((y - values) ** 2).T                                 # [B, S]
+        total = (weights * (y - weights @ y[:, None] / n) ** 2).sum(1, keepdims=True)   # [B, 1], about each replicate's mean
+        return np.where(total > 0, 1 - residual / total, np.where(residual == 0, 1.0, np.nan))   # as `r_squared`
+
+# %% ../nbs/09_downstream.ipynb #29d7b1d6
+def _interval(replicates: np.ndarray) -> tuple[float, float]:
+    "The 2.5th and 97.5th percentiles of the finite replicates (NaN where there are none)."
+    finite = replicates[np.isfinite(replicates)]
+    return tuple(float(q) for q in np.percentile(finite, [2.5, 97.5])) if len(finite) else (float('nan'),) * 2
+
+def _full_scores(members, y=None) -> np.ndarray:
+    "Scores on all rows, one per member × seed."
+    return np.concatenate([weighted_scores(values, np.ones((1, np.shape(values)[-1])), y)[0] for values in members])
+
+def bootstrap_replicates(members, weights, y=None, seed: int = 0) -> np.ndarray:
+    "Replicates [B] of a score pooled over `members` (each the `values` [S, R] of one initialisation or emulation seed): rows weighted by `weights` [B, R], members drawn with replacement."
+    scores = np.stack([weighted_scores(values, weights, y).mean(1) for values in members])   # [M, B], seeds averaged
+    M, B = scores.shape
+    draws = np.random.default_rng(seed).multinomial(M, np.full(M, 1 / M), size=B)           # [B, M]: the same for every model of M members
+    return (draws * scores.T).sum(1) / M
+
+def summarise(members, weights, y=None, seed: int = 0) -> dict[str, float]:
+    "Of a score pooled over `members`: the mean on all rows, the std over members × seeds, and the 95% bootstrap interval."
+    full = _full_scores(members, y)
+    lo, hi = _interval(bootstrap_replicates(members, weights, y, seed))
+    return dict(mean=float(full.mean()), std=float(full.std()), ci95_lo=lo, ci95_hi=hi)
+
+def paired_difference(a, b, weights, y=None, seed: int = 0) -> dict[str, float]:
+    "Score of members `a` minus that of members `b` on the same rows: mean and 95% interval, both resampled with the same `weights`."
+    lo, hi = _interval(bootstrap_replicates(a, weights, y, seed) - bootstrap_replicates(b, weights, y, seed))
+    return dict(mean=float(_full_scores(a, y).mean() - _full_scores(b, y).mean()), ci95_lo=lo, ci95_hi=hi)
 
 # %% ../nbs/09_downstream.ipynb #f6b804ea
 def _pca_2d(z: np.ndarray) -> np.ndarray:
@@ -331,17 +437,18 @@ def plot_predictions(codes: dict[str, np.ndarray], zoo: Zoo, prop: Property | No
     return fig
 
 # %% ../nbs/09_downstream.ipynb #c1bb507c
+import hashlib, shutil
 from . import __version__
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2   # 2: per-row values (cross-fitted exact task, bootstrap intervals)
 
 def check_run(run_dir, zoo: Zoo, any_zoo: bool = False) -> dict:
     "The identity of the training run in `run_dir` (its run.json), after checking that it is a run on `zoo`'s RNNs (and on `zoo`, unless `any_zoo`)."
     run_dir = Path(run_dir)
     if not (run_dir / 'run.json').is_file() or not (run_dir / 'checkpoint.pt').is_file():
         raise ValueError(f"{run_dir}: not a training run: expected run.json and checkpoint.pt (written by rwr_train)")
-    try: identity = json.loads((run_dir / 'run.json').read_text())['identity']
-    except (OSError, ValueError, KeyError) as e: raise ValueError(f"{run_dir}/run.json: unreadable ({e!r})") from None
+    identity = _run_identity(run_dir)
+    load_checkpoint(run_dir / 'checkpoint.pt')   # a damaged checkpoint fails here, before any work
     spec = dict(zip(('input_size', 'hidden_size', 'num_layers', 'output_size'),
                     (zoo.spec.input_size, zoo.spec.hidden_size, zoo.spec.num_layers, zoo.spec.output_size)))
     if identity.get('spec') != spec:
@@ -349,11 +456,36 @@ def check_run(run_dir, zoo: Zoo, any_zoo: bool = False) -> dict:
     if identity.get('token_inputs', True) != (zoo.kind != 'mnist'):
         raise ValueError(f"{run_dir}: trained on {'token' if identity.get('token_inputs', True) else 'real-valued'} inputs, "
                          f"but the zoo {zoo.path} is a {zoo.kind} zoo")
-    trained_on = Path(identity.get('zoo', '')).resolve()
-    if not any_zoo and trained_on != Path(zoo.path).resolve():
-        raise ValueError(f"{run_dir}: trained on the zoo {trained_on}, not on {Path(zoo.path).resolve()} "
-                         "(pass --any_zoo to evaluate it on another zoo of the same RNNs)")
+    trained_on = identity.get('zoo')     # the zoo's fingerprint (older versions: its absolute path)
+    same = trained_on == zoo.fingerprint() or (isinstance(trained_on, str) and Path(trained_on) == Path(zoo.path).resolve())
+    if not any_zoo and not same:
+        raise ValueError(f"{run_dir}: trained on another zoo (fingerprint {trained_on}), not on {zoo.path} (fingerprint "
+                         f"{zoo.fingerprint()}); pass --any_zoo to evaluate it on another zoo of the same RNNs")
     return identity
+
+_EVAL_FILES = ('evaluation.json', 'cache', 'codes', 'results.md', 'results.csv', 'differences.csv', 'codes.png', 'predictions.png')
+
+def _identity_hash(identity: dict) -> str: return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
+
+def _prepare_eval_folder(out: Path, runs: dict, overwrite: bool = False) -> Path:
+    "Make `out` ready for evaluating `runs` ({label: identity hash}): never a folder of other files, nor another evaluation's unless `overwrite`."
+    out = check_out_folder(out)
+    if out.is_dir() and any(out.iterdir()):
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in _EVAL_FILES and not p.name.endswith('.tmp'))
+        if foreign or not ((out / 'evaluation.json').exists() or (out / 'cache').is_dir()):
+            raise ValueError(f"{out}: exists and holds files rwr_eval did not write ({', '.join(foreign[:5])}); "
+                             "refusing to write into it: choose another --out")
+        before = read_json(out / 'evaluation.json').get('runs') if (out / 'evaluation.json').exists() else None
+        if before is not None and before != runs:
+            if not overwrite:
+                raise ValueError(f"{out}: holds an evaluation of other runs ({', '.join(before)}); pass --overwrite "
+                                 "(overwrite=True) to replace it, or choose another --out")
+            for name in _EVAL_FILES:
+                if (out / name).is_dir(): shutil.rmtree(out / name)
+                else: (out / name).unlink(missing_ok=True)
+    for folder in (out / 'cache', out / 'codes'): folder.mkdir(parents=True, exist_ok=True)
+    (out / 'evaluation.json').write_text(json.dumps(dict(runs=runs), indent=1))
+    return out
 
 def _stamp(path: Path) -> list: return [path.stat().st_mtime_ns, path.stat().st_size]
 
@@ -376,157 +508,301 @@ def _slug(label: str) -> str: return re.sub(r'[^A-Za-z0-9_.-]+', '_', label)
 def _done(label: str, result: dict) -> str:
     return f"{label}: {result['seconds']:.1f} s" + (' (kept from an earlier evaluation)' if result.get('cached') else '')
 
+# %% ../nbs/09_downstream.ipynb #00518383
+def _group_key(identity: dict) -> str:
+    "What runs of one encoder share when they differ only by their emulation seed."
+    return json.dumps(dict(identity, train={k: v for k, v in identity['train'].items() if k != 'seed'}), sort_keys=True)
+
+def _run_labels(run_dirs: list[Path], identities: list[dict]) -> tuple[list[str], dict[str, list[int]]]:
+    "A label per run, and {row label: run indices} for the groups of runs that differ only by seed, in the order given."
+    names = [i['train']['encoder'] for i in identities]
+    folders = [r.name for r in run_dirs]
+    if len(set(zip(names, folders))) < len(names): folders = [f"{r.parent.name}/{r.name}" for r in run_dirs]
+    labels = [n if names.count(n) == 1 else f"{n} [{f}]" for n, f in zip(names, folders)]
+    if len(set(labels)) < len(labels): raise ValueError(f"runs: two runs share encoder and folder name: {labels}")
+    grouped = {}
+    for i, identity in enumerate(identities): grouped.setdefault(_group_key(identity), []).append(i)
+    groups_of = lambda name: sum(names[g[0]] == name for g in grouped.values())
+    def row_label(g: list[int]) -> str:
+        if groups_of(names[g[0]]) == 1: return names[g[0]]
+        return labels[g[0]] if len(g) == 1 else f"{names[g[0]]} [{' + '.join(folders[i] for i in g)}]"
+    return labels, {row_label(g): g for g in grouped.values()}
+
+def _trained_rows(groups: dict[str, list[int]], labels: list[str], evaluated: dict[str, dict]) -> dict[str, dict]:
+    "A 'trained' row per group (its runs pooled as members), then a 'one seed' row per run of each group of several."
+    rows, seeds = {}, {}
+    for group, members in groups.items():
+        runs = [evaluated[labels[i]] for i in members]
+        rows[group] = dict(runs[0], type='trained', members=[r['scores'] for r in runs], runs=[labels[i] for i in members],
+                           step='/'.join(sorted({str(r['step']) for r in runs}, key=int)))
+        if not all(r.get('cached') for r in runs): rows[group].pop('cached', None)   # kept only if every seed was
+        if len(runs) > 1: seeds.update({labels[i]: dict(r, type='one seed', members=[r['scores']]) for i, r in zip(members, runs)})
+    return rows | seeds
+
+# %% ../nbs/09_downstream.ipynb #1a5b0267
+from dataclasses import replace
+
+def _jsonable(scores: dict) -> dict:
+    return {k: dict(rows=np.asarray(e['rows']).tolist(), values=np.round(np.asarray(e['values'], np.float64), 7).tolist())
+            for k, e in scores.items()}
+
+def _arrays(scores: dict) -> dict:
+    return {k: dict(rows=np.asarray(e['rows'], np.int64), values=np.asarray(e['values'], np.float64).reshape(len(e['values']), -1))
+            for k, e in scores.items()}
+
+def _evaluate_trained(run: Path, label: str, zoo: Zoo, out: Path, settings: dict, protocol: Protocol, **options) -> dict:
+    "`evaluate_run` through the cache (its codes kept in `out`/codes/)."
+    codes_file, cache_file = out / 'codes' / f'{_slug(label)}.npy', out / 'cache' / f'{_slug(label)}.json'
+    if not codes_file.exists(): cache_file.unlink(missing_ok=True)
+    def compute():
+        evaluated = evaluate_run(run, zoo, protocol, **options)
+        np.save(codes_file, evaluated.pop('codes'))
+        return dict(evaluated, scores=_jsonable(evaluated['scores']))
+    fingerprint = dict(settings, run=str(run.resolve()), checkpoint=_stamp(run / 'checkpoint.pt'),
+                       clone_samples=options['clone_samples'], clone_rows=options['clone_rows'])
+    result = _cached(cache_file, fingerprint, compute)
+    return dict(result, scores=_arrays(result['scores']))
+
+def _evaluate_random(label: str, config, zoo: Zoo, out: Path, settings: dict, protocol: Protocol, batch_size: int, device) -> dict:
+    "The untrained encoder of `config` with `protocol.inits` initialisations (its members), through the cache."
+    compute = lambda: dict(members=[_jsonable(evaluate_codes(random_codes(config, zoo, init, batch_size, device), zoo, protocol))
+                                    for init in range(protocol.inits)])
+    encoder = [config.encoder, config.encoder_preset, config.encoder_sizes, config.code_size]
+    result = _cached(out / 'cache' / f'{_slug(label)}.json', dict(settings, encoder=encoder, inits=protocol.inits), compute)
+    return dict(result, type='random', members=[_arrays(m) for m in result['members']])
+
 # %% ../nbs/09_downstream.ipynb #25126eb5
 from .emulation import TrainConfig
 
-def _zoo_fingerprint(zoo: Zoo) -> list:
-    path = Path(zoo.path)
-    return [str(path.resolve()), *_stamp(path / ('manifest.json' if (path / 'manifest.json').exists() else 'parameters.npy'))]
+def _zoo_fingerprint(zoo: Zoo) -> str: return zoo.fingerprint()   # by content: a moved zoo keeps its cached evaluations
 
 def _variant(config: TrainConfig) -> str:
     "What tells apart runs of the same encoder: its size preset and any single sizes, e.g. 'small, num_parallel=2'."
     return ', '.join([config.encoder_preset] + [f"{k}={v}" for k, v in sorted(config.encoder_sizes.items())])
 
 def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 100, clone_rows: int = 128,
-                  batch_size: int = 256, device=None, any_zoo: bool = False, log=None) -> dict[str, dict]:
-    "Evaluate the encoders of `run_dirs` and the baselines on `zoo`; write results.md, results.csv, codes.png and predictions.png into `out`; {label: result}."
+                  batch_size: int = 256, device=None, any_zoo: bool = False, log=None, overwrite: bool = False,
+                  partitions: int = 10, inits: int = 3, min_step: int = 1, min_performance: float = 0.3,
+                  resamples: int = 1_000) -> dict[str, dict]:
+    "Evaluate the encoders of `run_dirs` (several seeds of one encoder pooled) and the baselines on `zoo` under the `Protocol` these settings make; write results.md, results.csv, differences.csv, codes.png and predictions.png into `out`; {label: result}."
     if seeds < 1: raise ValueError(f"seeds: expected a positive number, got {seeds}")
     run_dirs = [Path(r) for r in run_dirs]
     if not run_dirs: raise ValueError("runs: expected at least one training run folder")
+    if twice := [r for i, r in enumerate(run_dirs) if r.resolve() in [q.resolve() for q in run_dirs[:i]]]:
+        raise ValueError(f"runs: {twice[0]} is given twice; expected each training run once")
     identities = [check_run(r, zoo, any_zoo) for r in run_dirs]        # every run checked before any work
-    out = Path(out)
-    for folder in (out / 'cache', out / 'codes'): folder.mkdir(parents=True, exist_ok=True)
-    names = [i['train']['encoder'] for i in identities]
-    labels = [n if names.count(n) == 1 else f"{n} [{r.name}]" for n, r in zip(names, run_dirs)]
-    if len(set(labels)) < len(labels): raise ValueError(f"runs: two runs share encoder and folder name: {labels}")
-    settings = dict(version=CACHE_VERSION, zoo=_zoo_fingerprint(zoo), seeds=seeds)
+    zoo.check_finite()
+    protocol = Protocol(seeds, partitions, min_step, min_performance, inits, resamples)
+    labels, groups = _run_labels(run_dirs, identities)
+    out = _prepare_eval_folder(Path(out), {label: _identity_hash(i) for label, i in zip(labels, identities)}, overwrite)
+    settings = dict(version=CACHE_VERSION, zoo=_zoo_fingerprint(zoo), protocol=protocol.fitting())
     log = log or (lambda message: None)
-    results, splits = {}, ('val', 'ood')
 
-    for label, run, identity in zip(labels, run_dirs, identities):
-        codes_file = out / 'codes' / f'{_slug(label)}.npy'
-        fingerprint = dict(settings, run=str(run.resolve()), checkpoint=_stamp(run / 'checkpoint.pt'),
-                           clone_samples=clone_samples, clone_rows=clone_rows)
-        if not codes_file.exists(): (out / 'cache' / f'{_slug(label)}.json').unlink(missing_ok=True)
-        def compute():
-            evaluated = evaluate_run(run, zoo, seeds, clone_samples, clone_rows, batch_size, device, splits)
-            np.save(codes_file, evaluated.pop('codes'))
-            return evaluated
-        results[label] = dict(_cached(out / 'cache' / f'{_slug(label)}.json', fingerprint, compute), type='trained')
-        log(_done(label, results[label]))
+    evaluated = {}
+    for label, run in zip(labels, run_dirs):
+        evaluated[label] = _evaluate_trained(run, label, zoo, out, settings, protocol, clone_samples=clone_samples,
+                                             clone_rows=clone_rows, batch_size=batch_size, device=device)
+        log(_done(label, evaluated[label]))
+    results = _trained_rows(groups, labels, evaluated)
 
-    baselines = {}
-    for identity in identities:                 # one random encoder per kind and size among the runs
-        config = TrainConfig(**identity['train'])
+    baselines, baseline_of = {}, {}
+    for group, members in groups.items():       # one random encoder per kind and size among the runs
+        config = TrainConfig(**identities[members[0]]['train'])
         key = json.dumps([config.encoder, config.encoder_preset, config.encoder_sizes, config.code_size], sort_keys=True)
-        baselines.setdefault(key, config)
+        baselines.setdefault(key, config); baseline_of[group] = key
     presets = {c.encoder: set() for c in baselines.values()}
     for c in baselines.values(): presets[c.encoder].add(json.dumps([c.encoder_preset, c.encoder_sizes]))
     for key, config in baselines.items():
         label = f"random {config.encoder}" + (f" ({_variant(config)})" if len(presets[config.encoder]) > 1 else '')
-        compute = lambda: dict(scores=evaluate_codes(lambda seed: random_codes(config, zoo, seed, batch_size, device), zoo, seeds, splits=splits))
-        results[label] = dict(_cached(out / 'cache' / f'{_slug(label)}.json', dict(settings, encoder=key), compute), type='random')
+        results[label] = _evaluate_random(label, config, zoo, out, settings, protocol, batch_size, device)
+        for group in groups: results[group]['baseline'] = label if baseline_of[group] == key else results[group].get('baseline')
         log(_done(label, results[label]))
 
-    results['task label'] = dict(scores=evaluate_codes(task_features(zoo), zoo, seeds, splits=splits), type='task label')
-    constant = evaluate_codes(np.zeros((len(zoo), 1)), zoo, 1, predictors=('constant',), splits=splits)
-    results['chance'] = dict(type='chance', scores={k.replace('/constant', f'/{p}'): v for k, v in constant.items()
-                                                    for p in ('mlp', 'linear')})
-    write_results(results, zoo, out, seeds)
-    trained = {label: np.load(out / 'codes' / f'{_slug(label)}.npy') for label in labels}
+    results['task label'] = dict(type='task label', members=[evaluate_codes(task_features(zoo), zoo, protocol)])
+    constant = evaluate_codes(np.zeros((len(zoo), 1)), zoo, replace(protocol, seeds=1), predictors=('constant',))
+    results['chance'] = dict(type='chance', members=[{k.replace('/constant', f'/{p}'): v for k, v in constant.items()
+                                                      for p in ('mlp', 'linear')}])
+    write_results(results, zoo, out, protocol)
+    trained = {group: np.load(out / 'codes' / f'{_slug(labels[members[0]])}.npy') for group, members in groups.items()}
     plot_codes(trained, zoo).savefig(out / 'codes.png', dpi=110)
     plot_predictions(trained, zoo).savefig(out / 'predictions.png', dpi=110)
     return results
 
+
 # %% ../nbs/09_downstream.ipynb #83d97727
-def _columns(zoo: Zoo, splits=('val', 'ood')) -> list[tuple[str, str, str]]:
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    "A Markdown table: the first column left-aligned, the others right-aligned."
+    line = lambda cells: '| ' + ' | '.join(cells) + ' |'
+    return [line(header), '|---|' + '---:|' * (len(header) - 1), *map(line, rows)]
+
+def _format(summary: dict | None, digits: int = 3, signed: bool = False) -> str:
+    "'mean [lo, hi]' (bold where a difference's interval excludes 0), or '—' where there is no score."
+    if not summary or not np.isfinite(summary['mean']): return '—'
+    number = lambda v: f"{v:+.{digits}f}" if signed else f"{v:.{digits}f}"
+    if not np.isfinite(summary['ci95_lo']): return number(summary['mean'])
+    text = f"{number(summary['mean'])} [{number(summary['ci95_lo'])}, {number(summary['ci95_hi'])}]"
+    return f"**{text}**" if signed and (summary['ci95_lo'] > 0 or summary['ci95_hi'] < 0) else text
+
+def _target(zoo: Zoo, key: str, rows: np.ndarray) -> np.ndarray | None:
+    "The true values of the rows of a key scored by R² (which needs them), else None (its score is the rows' mean)."
+    prop = next((p for p in properties(zoo) if p.name == key.split('/')[0]), None)
+    return np.asarray(prop.targets(zoo), np.float64)[rows] if prop is not None and prop.kind == 'regression' else None
+
+# %% ../nbs/09_downstream.ipynb #321253f8
+class _Resampler:
+    "Bootstrap weights per set of rows (the same rows get the same weights: paired), and scores with them."
+    def __init__(self, zoo: Zoo, protocol: Protocol): self.zoo, self.protocol, self.kept = zoo, protocol, {}
+
+    def weights(self, rows: np.ndarray) -> np.ndarray:
+        key = np.asarray(rows).tobytes()
+        if key not in self.kept:
+            self.kept[key] = bootstrap_weights(_task_ids(self.zoo)[rows], np.asarray(self.zoo.runs)[rows],
+                                               self.protocol.resamples, self.protocol.bootstrap_seed)
+        return self.kept[key]
+
+    def _entries(self, members: list[dict], key: str):
+        entries = [m[key] for m in members if key in m]
+        return (entries[0]['rows'], [e['values'] for e in entries]) if entries else (None, None)
+
+    def summary(self, members: list[dict], key: str) -> dict | None:
+        "`summarise` of `key` over `members` (None where they have no such key)."
+        rows, values = self._entries(members, key)
+        if rows is None: return None
+        return summarise(values, self.weights(rows), _target(self.zoo, key, rows), self.protocol.bootstrap_seed)
+
+    def difference(self, a: list[dict], b: list[dict], key: str) -> dict | None:
+        "`paired_difference` of `key` between members `a` and `b` (None where either lacks it)."
+        (rows, values_a), (rows_b, values_b) = self._entries(a, key), self._entries(b, key)
+        if rows is None or rows_b is None: return None
+        if not np.array_equal(rows, rows_b): raise ValueError(f"{key}: the two models were scored on different rows")
+        return paired_difference(values_a, values_b, self.weights(rows), _target(self.zoo, key, rows), self.protocol.bootstrap_seed)
+
+# %% ../nbs/09_downstream.ipynb #ba20438a
+def comparisons(results: dict[str, dict]) -> list[tuple[str, str]]:
+    "The paired differences reported: the interactive prober (else the first trained row) minus every other trained row, then each trained row minus its untrained version."
+    trained = [label for label, r in results.items() if r['type'] == 'trained']
+    reference = next((label for label in trained if results[label].get('encoder') == 'interactive'), trained[0] if trained else None)
+    return [(reference, other) for other in trained if other != reference] + \
+           [(label, results[label]['baseline']) for label in trained if results[label].get('baseline') in results]
+
+def _columns(zoo: Zoo, splits=('val', 'ood'), protocol: Protocol = Protocol()) -> list[tuple[str, str, str]]:
     "(key without predictor, header, property kind) per property and split."
     columns = []
     for prop in properties(zoo):
         for split in splits:
             header = f"{prop.name.replace('_', ' ')} {prop.metric} · {split.upper() if split == 'ood' else split}"
             if prop.kind == 'exact_task':
-                tasks = len(np.unique(prop.targets(zoo)[exact_task_rows(zoo, split)[1]]))
+                tasks = len(np.unique(_task_ids(zoo)[exact_task_rows(zoo, split, protocol.min_step, protocol.min_performance)]))
                 header += f" (chance {1 / tasks:.2f})" if tasks else ''
             columns.append((f'{prop.name}/{split}', header, prop.kind))
     return columns
 
-def _cell(values, digits: int = 3) -> str:
-    values = [v for v in (values or []) if v is not None and np.isfinite(v)]
-    if not values: return '—'
-    if len(values) == 1: return f"{values[0]:.{digits}f}"
-    return f"{np.mean(values):.{digits}f} ± {np.std(values):.{digits}f}"
-
-def write_results(results: dict[str, dict], zoo: Zoo, out, seeds: int) -> Path:
-    "Write `out`/results.md (tables) and `out`/results.csv (one row per model) from `evaluate_runs`' results; returns the Markdown path."
-    out, splits = Path(out), ('val', 'ood')
-    columns = _columns(zoo, splits)
-    keys = [f'{key}/{p}' for p in ('mlp', 'linear') for key, _, _ in columns] + \
+def _keys(zoo: Zoo, splits=('val', 'ood'), protocol: Protocol = Protocol()) -> list[str]:
+    "Every score's key in the tables' order: the properties per predictor, then the clones'."
+    return [f'{key}/{p}' for p in ('mlp', 'linear') for key, _, _ in _columns(zoo, splits, protocol)] + \
            [f'{what}/{split}' for split in splits for what in ('clone', 'rnn', 'clone_gap')]
-    with open(out / 'results.csv', 'w', newline='') as f:
-        writer = csv.writer(f)
-        writer.writerow(['model', 'type', 'step'] + [c for k in keys for c in (k, f'{k}_std')])
-        for label, result in results.items():
-            row = [label, result['type'], result.get('step', '')]
-            for k in keys:
-                values = [v for v in result['scores'].get(k, []) if v is not None and np.isfinite(v)]
-                row += [f'{np.mean(values):.6g}', f'{np.std(values):.6g}'] if values else ['', '']
-            writer.writerow(row)
 
-    score_name = 'eval accuracy' if zoo.kind == 'mnist' else 'performance'
-    lines = [f"# Downstream evaluation", "",
-             f"Zoo `{zoo.path}` ({zoo.kind}, {len(zoo)} snapshots; tasks: " +
-             ', '.join(f"{len(np.unique(np.asarray(zoo.tasks)[zoo.split(s)], axis=0))} {s}" for s in SPLITS) +
-             f"). Mean ± std over {seeds} seed{'s' * (seeds > 1)} (predictor seed; for `random` rows also the encoder's initialisation).", ""]
+# %% ../nbs/09_downstream.ipynb #02e4bc24
+def _protocol_text(zoo: Zoo, protocol: Protocol, splits=('val', 'ood')) -> str:
+    "The protocol in words, with what the exact task kept on this zoo."
+    p, tasks = protocol, ', '.join(f"{len(np.unique(np.asarray(zoo.tasks)[_split(zoo, s)], axis=0))} {s}" for s in SPLITS)
+    text = (f"Zoo `{zoo.path}` ({zoo.kind}, {len(zoo)} snapshots; tasks: {tasks}). Each cell: the mean and its 95% interval "
+            f"[lo, hi] from a hierarchical bootstrap ({p.resamples:,} resamples, seed {p.bootstrap_seed}) that resamples the held-out "
+            f"tasks, then the runs within each task, all snapshots of a run together. Properties learnt on the train split: mean over "
+            f"{p.seeds} predictor seed{'s' * (p.seeds > 1)}. `random` rows pool {p.inits} initialisation{'s' * (p.inits > 1)} of the "
+            "untrained encoder, and a `trained` row of several emulation seeds pools them; the bootstrap resamples these too.")
+    if zoo.kind == 'mnist': return text
+    kept = {s: exact_task_rows(zoo, s, p.min_step, p.min_performance) for s in splits}
+    counts = '; '.join(f"{s.upper() if s == 'ood' else s}: {len(np.unique(_task_ids(zoo)[r]))} tasks, "
+                       f"{len(np.unique(np.asarray(zoo.runs)[r]))} runs, {len(r)} snapshots" for s, r in kept.items())
+    return text + (f" **Exact task**: two-fold cross-fitting over {p.partitions} random partitions of each held-out task's runs, "
+                   f"every run tested once per partition, on the snapshots with step ≥ {p.min_step} and performance ≥ "
+                   f"{p.min_performance:.2f} of tasks with at least two such runs ({counts}).")
+
+def _write_csv(path: Path, header: list[str], rows: list[list]):
+    with open(path, 'w', newline='') as f: csv.writer(f).writerows([header, *rows])
+
+def _numbers(summary: dict | None, stats) -> list[str]:
+    return ['' if summary is None or not np.isfinite(summary[s]) else f"{summary[s]:.6g}" for s in stats]
+
+# %% ../nbs/09_downstream.ipynb #37c89b2f
+def _markdown(results: dict, summaries: dict, differences: dict, zoo: Zoo, protocol: Protocol, splits) -> list[str]:
+    "The lines of results.md: the protocol, a table per predictor, the paired differences, the clones."
+    columns, mnist = _columns(zoo, splits, protocol), zoo.kind == 'mnist'
+    digits = lambda kind: 1 if kind == 'angle' else 3
+    lines = ["# Downstream evaluation", "", _protocol_text(zoo, protocol, splits), ""]
     for predictor, title in (('mlp', 'MLP (2 × 64)'), ('linear', 'linear (ridge / logistic regression)')):
-        lines += [f"## Properties from the codes: {title} predictor", "",
-                  '| model | type | ' + ' | '.join(h for _, h, _ in columns) + ' |', '|---|---|' + '---:|' * len(columns)]
-        for label, result in results.items():
-            cells = [_cell(result['scores'].get(f'{key}/{predictor}'), 1 if kind == 'angle' else 3) for key, _, kind in columns]
-            lines.append(f"| {label} | {result['type']} | " + ' | '.join(cells) + ' |')
-        lines.append('')
-    mnist = zoo.kind == 'mnist'
+        lines += [f"## Properties from the codes: {title} predictor", "", *_table(['model', 'type', *(h for _, h, _ in columns)], [
+            [label, r['type'], *(_format(summaries[label][f'{key}/{predictor}'], digits(kind)) for key, _, kind in columns)]
+            for label, r in results.items()]), ""]
+    for predictor, title in (('mlp', 'MLP'), ('linear', 'linear')) if differences else ():
+        lines += [f"## Paired differences: {title} predictor", "", "The first model's score minus the second's on the same rows, "
+                  "with the bootstrap applied to both at once; bold where the 95% interval excludes 0.", "",
+                  *_table(['difference', *(h for _, h, _ in columns)], [
+                      [f"{a} − {b}", *(_format(d[f'{key}/{predictor}'], digits(kind), signed=True) for key, _, kind in columns)]
+                      for (a, b), d in differences.items()]), ""]
     clone_columns = (('clone', 'agreement'), ('rnn', 'RNN eval accuracy')) if mnist else \
                     (('clone', 'clone'), ('rnn', 'RNN'), ('clone_gap', '\\|gap\\|'))
     lines += ["## Clones: the emulator given z", "",
               "Agreement of the emulator's class (last step) with the RNN's on the stored eval inputs, next to the RNN's eval accuracy." if mnist else
-              f"Valid fraction of the strings the emulator samples given z (among finished ones), the RNN's own {score_name}, and the mean absolute difference per RNN.", "",
-              '| model | ' + ' | '.join(f"{h} · {s.upper() if s == 'ood' else s}" for s in splits for _, h in clone_columns) + ' |',
-              '|---|' + '---:|' * (len(splits) * len(clone_columns))]
-    for label, result in results.items():
-        if result['type'] != 'trained': continue
-        lines.append(f"| {label} | " + ' | '.join(_cell(result['scores'].get(f'{w}/{s}')) for s in splits for w, _ in clone_columns) + ' |')
-    lines += ["", "Rows: `trained` = a run's encoder; `random` = an untrained encoder of the same kind and sizes; "
-              "`task label` = the predictor given the task itself instead of z" +
-              ("" if mnist else " (on the exact task 1.0 by construction: the label determines the class)") +
-              "; `chance` = a constant predictor (train mean or most frequent class). R² below 0 is worse than predicting the evaluated split's mean." +
-              (" Angle: mean circular error of atan2 of the predicted (sin, cos)." if mnist else
-               " Exact task: per held-out task, half of its runs fit the classifier, the other half test it (step-0 snapshots left out).")]
-    (out / 'results.md').write_text('\n'.join(lines) + '\n')
+              "Valid fraction of the strings the emulator samples given z (among finished ones), the RNN's own performance, and the mean absolute difference per RNN.", "",
+              *_table(['model', *(f"{h} · {s.upper() if s == 'ood' else s}" for s in splits for _, h in clone_columns)], [
+                  [label, *(_format(summaries[label][f'{w}/{s}']) for s in splits for w, _ in clone_columns)]
+                  for label, r in results.items() if r['type'] in ('trained', 'one seed')]), ""]
+    return lines + ["Rows: `trained` = a run's encoder (pooled over its emulation seeds where there are several, each also shown as "
+                    "`one seed`); `random` = an untrained encoder of the same kind and sizes; `task label` = the predictor given the task "
+                    "itself instead of z" + ("" if mnist else " (on the exact task 1.0 by construction: the label determines the class)") +
+                    "; `chance` = a constant predictor (train mean or most frequent class). R² below 0 is worse than predicting the "
+                    "evaluated split's mean." + (" Angle: mean circular error of atan2 of the predicted (sin, cos); lower is better." if mnist else "")]
+
+# %% ../nbs/09_downstream.ipynb #5ad17d53
+def write_results(results: dict[str, dict], zoo: Zoo, out, protocol: Protocol | int = Protocol()) -> Path:
+    "From `evaluate_runs`' results write into `out` results.csv (per model: mean, std, 95% interval of every score), differences.csv (the `comparisons`) and results.md (both as tables); returns the Markdown path."
+    out, splits = Path(out), ('val', 'ood')
+    protocol = Protocol(seeds=protocol) if isinstance(protocol, int) else protocol
+    resampler, keys = _Resampler(zoo, protocol), _keys(zoo, splits, protocol)
+    summaries = {label: {k: resampler.summary(r['members'], k) for k in keys} for label, r in results.items()}
+    differences = {(a, b): {k: resampler.difference(results[a]['members'], results[b]['members'], k) for k in keys}
+                   for a, b in comparisons(results)}
+    stats = ('mean', 'std', 'ci95_lo', 'ci95_hi')
+    suffix = lambda stat: '' if stat == 'mean' else f'_{stat}'
+    _write_csv(out / 'results.csv', ['model', 'type', 'step'] + [k + suffix(s) for k in keys for s in stats],
+               [[label, r['type'], r.get('step', '')] + [v for k in keys for v in _numbers(summaries[label][k], stats)]
+                for label, r in results.items()])
+    _write_csv(out / 'differences.csv', ['a', 'b'] + [k + suffix(s) for k in keys for s in ('mean', 'ci95_lo', 'ci95_hi')],
+               [[a, b] + [v for k in keys for v in _numbers(d[k], ('mean', 'ci95_lo', 'ci95_hi'))] for (a, b), d in differences.items()])
+    (out / 'results.md').write_text('\n'.join(_markdown(results, summaries, differences, zoo, protocol, splits)) + '\n')
+    for label, r in results.items(): r['summary'] = summaries[label]
     return out / 'results.md'
 
 # %% ../nbs/09_downstream.ipynb #e973f956
 @call_parse
-def rwr_eval(zoo: Param("zoo folder the runs were trained on", str, required=True) = None,
-             runs: Param("training run folders (rwr_train's --out)", str, nargs='+', required=True) = None,
-             out: Param("folder for results.md, results.csv and the figures", str, required=True) = None,
-             device: Param("cpu, cuda, cuda:1, … (default: a GPU if there is one)", str) = None,
-             seeds: Param("seeds per predictor (mean ± std)", int) = 3,
-             clone_samples: Param("strings sampled from the emulator per RNN", int) = 100,
-             clone_rows: Param("snapshots per split whose clones are scored", int) = 128,
-             batch_size: Param("RNNs encoded at once", int) = 256,
-             any_zoo: Param("evaluate runs trained on another zoo of the same RNNs", bool) = False,
-             quiet: Param("print only the result's path", bool) = False):
+def rwr_eval(zoo: str,                    # zoo folder the runs were trained on
+             runs: list[str],             # training run folders (rwr_train's --out), one or more
+             out: str,                    # folder for results.md, results.csv and the figures
+             device: str = None,          # cpu, cuda, cuda:1, … (default: a GPU if there is one)
+             seeds: int = 3,              # predictor seeds of the properties learnt on the train split
+             clone_samples: int = 100,    # strings sampled from the emulator per RNN
+             clone_rows: int = 128,       # snapshots per split whose clones are scored
+             batch_size: int = 256,       # RNNs encoded at once
+             any_zoo: bool = False,       # evaluate runs trained on another zoo of the same RNNs
+             overwrite: bool = False,     # replace an evaluation of other runs in --out
+             partitions: int = 10,        # exact task: random two-fold partitions of each held-out task's runs
+             inits: int = 3,              # initialisations of each untrained baseline encoder
+             min_step: int = 1,           # exact task: only snapshots at least this many steps into training
+             min_performance: float = 0.3,  # exact task: only snapshots with at least this performance
+             resamples: int = 1_000,      # bootstrap resamples of the 95% intervals
+             quiet: bool = False):        # print only the result's path
     "Evaluate trained encoders downstream: property predictors, clones and baselines → results.md, results.csv, figures."
     log = None if quiet else (lambda message: print(message, file=sys.stderr))
-    try:                                           # bad input is found here, before any work
-        loaded = Zoo.load(zoo)
-        for run in runs: check_run(run, loaded, any_zoo)
-        for name, value in (('seeds', seeds), ('clone_samples', clone_samples), ('clone_rows', clone_rows), ('batch_size', batch_size)):
+    with one_line_errors('rwr_eval'):           # bad input is found before any work, by evaluate_runs' checks
+        out, device = check_out_folder(out), check_device(device)
+        for name, value in (('seeds', seeds), ('clone_samples', clone_samples), ('clone_rows', clone_rows), ('batch_size', batch_size),
+                            ('partitions', partitions), ('inits', inits), ('resamples', resamples)):
             if value < 1: raise ValueError(f"--{name}: expected a positive number, got {value}")
-    except ValueError as e: _exit(f"rwr_eval: error: {e}", 2)
-    evaluate_runs(loaded, runs, out, seeds, clone_samples, clone_rows, batch_size, device, any_zoo, log)
-    print(Path(out) / 'results.md')   # returns None: a console script's return value becomes its exit status
+        evaluate_runs(Zoo.load(zoo), runs, out, seeds, clone_samples, clone_rows, batch_size, device, any_zoo, log, overwrite,
+                      partitions, inits, min_step, min_performance, resamples)
+    print(out / 'results.md')   # returns None: a console script's return value becomes its exit status
 
 # %% ../nbs/09_downstream.ipynb #83f03516
 def nearest_in_zoo(encoder: nn.Module, theta: Tensor, zoo: Zoo, k: int = 5, codes: np.ndarray | None = None,
