@@ -5,22 +5,24 @@
 # %% auto #0
 __all__ = ['LOSSES', 'OBJECTIVES', 'TRAIN_PRESETS', 'Emulator', 'output_divergence', 'stored_behaviour', 'EmulationModel',
            'TrainConfig', 'train_config', 'build_model', 'learning_rate_at', 'clip_per_module', 'training_batch',
-           'evaluate', 'code_shuffle', 'code_gaps', 'TrainingDiverged', 'read_metrics', 'plot_losses', 'plot_z_gaps',
-           'plot_run', 'train_emulation', 'load_run', 'rwr_train']
+           'evaluate', 'code_shuffle', 'code_gaps', 'TrainingDiverged', 'load_checkpoint', 'read_metrics',
+           'plot_losses', 'plot_z_gaps', 'plot_run', 'train_emulation', 'load_run', 'rwr_train']
 
 # %% ../nbs/08_emulation.ipynb #90b20ca9
 import csv, json, math, os, sys, time
+from typing import Literal
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from fastcore.script import Param, call_parse
+from fastcore.script import call_parse
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
 from . import __version__
+from .console import CommandError, check_device, check_out_folder, one_line_errors, read_json
 from .encoders import make_encoder, ENCODERS
 from .lstm import LSTMSpec
 from .zoo import SPLITS, Zoo, _barrier, _distributed, default_device
@@ -250,11 +252,23 @@ class TrainingDiverged(RuntimeError):
 _METRICS = ('step', 'train_loss', 'val_loss', 'ood_loss', 'z_gap_val', 'z_gap_ood', 'z_gap_same_step_val',
             'z_gap_same_step_ood', 'lr', 'seconds')
 
-def _prepare_run_folder(out: Path, identity: dict, resume: bool) -> bool:
+def _run_identity(out: Path) -> dict:
+    "The identity in `out`/run.json, or a `ValueError` naming the file."
+    existing = read_json(out / 'run.json').get('identity')
+    if not isinstance(existing, dict) or not isinstance(existing.get('train'), dict):
+        raise ValueError(f"{out / 'run.json'}: expected a training run's identity (written by rwr_train), found none")
+    return existing
+
+def _prepare_run_folder(out: Path, identity: dict, resume: bool, zoo_path=None) -> bool:
     "Make `out` ready; True if it holds this finished run. Refuses another run's folder and a silent restart."
     if (out / 'run.json').exists():
-        existing = json.loads((out / 'run.json').read_text())['identity']
-        if existing != identity:
+        existing = _run_identity(out)
+        if isinstance(existing.get('zoo'), str) and zoo_path and Path(existing['zoo']) == Path(zoo_path).resolve():
+            existing = dict(existing, zoo=identity['zoo'])   # a run of an older version, which recorded the zoo's path
+        started = (out / 'checkpoint.pt').exists() or (out / 'result.json').exists()
+        if existing != identity and not started:             # it stopped before its first step: settings may be corrected
+            (out / 'run.json').write_text(json.dumps(dict(identity=identity, library_version=__version__), indent=1))
+        elif existing != identity:
             keys = sorted(k for k in set(existing['train']) | set(identity['train'])
                           if existing['train'].get(k) != identity['train'].get(k))
             what = 'differs in ' + ', '.join(keys) if keys else 'was trained on another zoo'
@@ -276,6 +290,18 @@ def _save_atomic(obj, path: Path):
     torch.save(obj, tmp)
     os.replace(tmp, path)
 
+_CHECKPOINT_KEYS = {'model', 'optimizer', 'step', 'generator'}
+
+def load_checkpoint(path, device='cpu') -> dict:
+    "A training run's checkpoint, read with `weights_only=True`; a `ValueError` in this library's words if `path` is not one."
+    path = Path(path)
+    try: state = torch.load(path, map_location=device, weights_only=True)
+    except Exception: state = None                        # truncated, corrupt, or a pickle that wants to run code
+    if not isinstance(state, dict) or not _CHECKPOINT_KEYS <= set(state):
+        raise ValueError(f"{path}: not a checkpoint written by rnn_weight_repr (cut short, damaged, or another program's file); "
+                         "it was not loaded: train the run again in a new folder")
+    return state
+
 def read_metrics(run_dir) -> list[dict]:
     "The rows of a run's `metrics.csv`."
     path = Path(run_dir) / 'metrics.csv'
@@ -286,7 +312,8 @@ def read_metrics(run_dir) -> list[dict]:
 def _write_metrics(path: Path, rows: list[dict]):
     tmp = path.with_name(path.name + '.tmp')
     with open(tmp, 'w', newline='') as f:
-        writer = csv.DictWriter(f, _METRICS); writer.writeheader(); writer.writerows(rows)
+        writer = csv.DictWriter(f, _METRICS); writer.writeheader()
+        writer.writerows({**row, 'step': int(row['step'])} for row in rows)   # read back as floats after a resume
     os.replace(tmp, path)
 
 def plot_losses(metrics: list[dict], title: str = '', ax=None):
@@ -330,14 +357,18 @@ def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: boo
     out, (rank, world) = Path(out), _distributed()
     device = torch.device(device) if device else default_device()
     token_inputs = np.asarray(zoo.sequences[:1]).dtype.kind in 'iu'
-    identity = dict(train=config.to_json(), zoo=str(Path(zoo.path).resolve()), spec=asdict(zoo.spec),
+    identity = dict(train=config.to_json(), zoo=zoo.fingerprint(), spec=asdict(zoo.spec),   # the zoo by content: moved, it is the same
                     token_inputs=bool(token_inputs))
-    finished = _prepare_run_folder(out, identity, resume) if rank == 0 else None
+    if config.batch_size % world:
+        raise ValueError(f"batch_size: {config.batch_size} RNNs do not split evenly over {world} processes")
+    try: zoo.check_finite()                               # NaN weights: named by row before any step, not a NaN loss later
+    except ValueError as e:
+        kept = f"; the run's last good checkpoint stays in {out / 'checkpoint.pt'}" if (out / 'checkpoint.pt').exists() else ''
+        raise ValueError(f"{e}{kept}") from None
+    finished = _prepare_run_folder(out, identity, resume, zoo.path) if rank == 0 else None
     _barrier(world)
     if rank != 0: finished = (out / 'result.json').exists()
     if finished: return out
-    if config.batch_size % world:
-        raise ValueError(f"batch_size: {config.batch_size} RNNs do not split evenly over {world} processes")
 
     torch.manual_seed(config.seed)                        # the same initial model in every process
     model = build_model(zoo.spec, config, token_inputs).to(device)
@@ -350,7 +381,7 @@ def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: boo
 
     step, metrics = 0, []
     if (out / 'checkpoint.pt').exists():
-        state = torch.load(out / 'checkpoint.pt', map_location=device, weights_only=True)
+        state = load_checkpoint(out / 'checkpoint.pt', device)
         model.load_state_dict(state['model']); optimizer.load_state_dict(state['optimizer'])
         batches.set_state(state['generator']); step = state['step']
         metrics = [m for m in read_metrics(out) if m['step'] <= step]
@@ -388,7 +419,7 @@ def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: boo
         if bad.item():
             kept = torch.load(out / 'checkpoint.pt', weights_only=True)['step']
             raise TrainingDiverged(f"the loss became NaN or infinite before step {step}; stopped. The last good "
-                                   f"checkpoint (step {kept}) is kept in {out / 'checkpoint.pt'}")
+                                   f"checkpoint (step {kept}) is kept in {out / 'checkpoint.pt'}; lower the learning rate, or check the zoo with Zoo.verify()")
         if step % config.eval_every == 0 or step == config.steps:
             row = dict(step=step, train_loss=loss_sum.item() / since, lr=learning_rate_at(step - 1, config), seconds=time.time() - start)
             loss_sum.zero_(); since = 0
@@ -412,41 +443,35 @@ def load_run(run_dir, device='cpu') -> EmulationModel:
     run_dir = Path(run_dir)
     if not (run_dir / 'run.json').exists() or not (run_dir / 'checkpoint.pt').exists():
         raise ValueError(f"{run_dir}: not a training run: expected run.json and checkpoint.pt (written by rwr_train)")
-    identity = json.loads((run_dir / 'run.json').read_text())['identity']
+    identity = _run_identity(run_dir)
     config = TrainConfig(**identity['train'])
     model = build_model(LSTMSpec(**identity['spec']), config, identity['token_inputs'])
-    try: state = torch.load(run_dir / 'checkpoint.pt', map_location=device, weights_only=True)
-    except Exception as e: raise ValueError(f"{run_dir / 'checkpoint.pt'}: unreadable checkpoint ({e})") from None
+    state = load_checkpoint(run_dir / 'checkpoint.pt', device)
     model.load_state_dict(state['model'])
     model.config, model.step, model.finished = config, state['step'], (run_dir / 'result.json').exists()
     return model.to(device).eval()
 
 # %% ../nbs/08_emulation.ipynb #24d06a08
-def _exit(message: str, status: int):
-    print(message, file=sys.stderr)
-    raise SystemExit(status)
-
 @call_parse
-def rwr_train(zoo: Param("zoo folder (rwr_zoo's output, or a released zoo)", str, required=True) = None,
-              encoder: Param("encoder name", str, choices=list(ENCODERS), required=True) = None,
-              out: Param("run folder to write", str, required=True) = None,
-              preset: Param("sizes and schedule: tiny (CI), small (a laptop CPU), paper (one GPU)", str,
-                            choices=list(TRAIN_PRESETS)) = 'tiny',
-              steps: Param("training steps, overriding the preset", int) = None,
-              batch_size: Param("RNNs per step (over all processes), overriding the preset", int) = None,
-              lr: Param("learning rate, overriding the preset", float) = None,
-              loss: Param("tv, kl, reverse_kl, js or ce", str, choices=list(LOSSES)) = None,
-              seed: Param("random seed", int) = None,
-              device: Param("cpu, cuda, cuda:1, … (default: a GPU if there is one)", str) = None,
-              resume: Param("continue an interrupted run in --out", bool) = False,
-              amp: Param("bf16 autocast on the GPU (measured slower at the paper's sizes)", bool) = False,
-              quiet: Param("no progress bar", bool) = False):
+def rwr_train(zoo: str,                                      # zoo folder (rwr_zoo's output, or a released zoo)
+              encoder: Literal[tuple(ENCODERS)],            # the encoder to train
+              out: str,                                      # run folder to write
+              preset: Literal[tuple(TRAIN_PRESETS)] = 'tiny',  # sizes and schedule: tiny (CI), small (a laptop CPU), paper (one GPU)
+              steps: int = None,                             # training steps (default: the preset's)
+              batch_size: int = None,                        # RNNs per step over all processes (default: the preset's)
+              lr: float = None,                              # learning rate (default: the preset's)
+              loss: Literal[LOSSES] = None,                  # divergence between emulator and RNN (default: the preset's, tv)
+              seed: int = None,                              # random seed (default: the preset's, 0)
+              device: str = None,                            # cpu, cuda, cuda:1, … (default: a GPU if there is one)
+              resume: bool = False,                          # continue an interrupted run in --out
+              amp: bool = False,                             # bf16 autocast on the GPU (measured slower at the paper's sizes)
+              quiet: bool = False):                          # no progress bar
     "Train an encoder by emulation on a zoo's train split."
-    try:
+    with one_line_errors('rwr_train'):
+        out, device = check_out_folder(out), check_device(device)
         config = train_config(preset, encoder=encoder, steps=steps, batch_size=batch_size, lr=lr, loss=loss, seed=seed)
-        run = train_emulation(Zoo.load(zoo), config, out, device=device, resume=resume, progress=not quiet, amp=amp)
-    except TrainingDiverged as e: _exit(f"rwr_train: {e}", 3)
-    except ValueError as e: _exit(f"rwr_train: error: {e}", 2)
+        try: run = train_emulation(Zoo.load(zoo), config, out, device=device, resume=resume, progress=not quiet, amp=amp)
+        except TrainingDiverged as e: raise CommandError(f"rwr_train: {e}", status=3) from None
     if int(os.environ.get('RANK', '0')) == 0:
         last = read_metrics(run)[-1]
         print(f"{run}: step {last['step']:.0f}, loss train {last['train_loss']:.4f} · val {last['val_loss']:.4f} · OOD {last['ood_loss']:.4f}")

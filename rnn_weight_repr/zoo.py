@@ -7,7 +7,8 @@ __all__ = ['PAPER_SNAPSHOT_STEPS', 'PAPER_LR_KNOTS', 'KINDS', 'MNIST_WEIGHT_DECA
            'PRESETS_BY_KIND', 'ZOO_FORMAT', 'SPLITS', 'CHUNK_TRAINERS', 'ZooConfig', 'learning_rate', 'spread_tasks',
            'zoo_config', 'run_generator', 'sample_from_rnns', 'train_formal_chunk', 'write_chunk', 'ZooError',
            'assemble_zoo', 'Zoo', 'VerifyReport', 'task_splits', 'angle_splits', 'ZooDataset', 'pending_chunks',
-           'train_and_write_chunk', 'default_device', 'generate_zoo', 'export_released']
+           'train_and_write_chunk', 'GeneratorLock', 'generator_pid', 'default_device', 'generate_zoo',
+           'export_released']
 
 # %% ../nbs/02_zoo.ipynb #830d85bd
 import csv, hashlib, json, math, os, shutil, time
@@ -393,7 +394,11 @@ class Zoo:
         if not path.is_dir(): raise ZooError(f"{path}: not a folder")
         if (path / 'manifest.json').exists(): return cls._load_native(path, checksums)
         if (path / 'args.json').exists() and (path / 'parameters.npy').exists(): return _load_released(cls, path)
-        hint = ' (an unfinished generation: run the same command again to resume it)' if (path / 'generation.json').exists() else ''
+        hint = ''
+        if (path / 'generation.json').exists():
+            holder = generator_pid(path)
+            hint = (f" (an unfinished generation: a generator, pid {holder}, is working on it now; wait for it to finish)" if holder else
+                    " (an unfinished generation, and no generator is running: run the same command again to resume it)")
         raise ZooError(f"{path}: not a zoo: expected manifest.json (this library) or args.json + parameters.npy "
                        f"(released format){hint}")
 
@@ -487,6 +492,29 @@ def inputs(self: Zoo, rows) -> Tensor:
     tokens = torch.from_numpy(np.asarray(self.sequences[rows], dtype=np.int64))
     return F.one_hot(tokens[..., :-1], self.spec.input_size).float()
 
+# %% ../nbs/02_zoo.ipynb #08c11912
+@patch
+def fingerprint(self: Zoo) -> str:
+    "A short hash of what the zoo holds: the same wherever the folder lies, different if any byte changed."
+    if getattr(self, '_fingerprint', None) is None:
+        h = hashlib.sha256()
+        if not self.released: h.update(json.dumps(self.manifest['files'], sort_keys=True).encode())
+        else:
+            for file in sorted(p.name for p in Path(self.path).iterdir() if p.suffix in ('.npy', '.json')):
+                h.update(file.encode() + _sha256(Path(self.path) / file).encode())
+        self._fingerprint = h.hexdigest()[:16]
+    return self._fingerprint
+
+@patch
+def check_finite(self: Zoo, batch: int = 4096):
+    "Raise a `ZooError` naming the rows whose weights hold NaN or ±inf (a diverged RNN, or damaged bytes)."
+    bad = np.concatenate([start + np.flatnonzero(~np.isfinite(np.asarray(self.params[start:start + batch])).all(1))
+                          for start in range(0, len(self), batch)] or [np.zeros(0, np.int64)])
+    if len(bad):
+        raise ZooError(f"{self.path}: {len(bad)} snapshot(s) hold NaN or infinite weights: rows {bad[:8].tolist()}{' …' if len(bad) > 8 else ''} "
+                       f"(the first is run {int(self.runs[bad[0]])} at step {int(self.steps[bad[0]])}); "
+                       "Zoo.verify() lists every inconsistent row: use a zoo without them")
+
 # %% ../nbs/02_zoo.ipynb #a21ae436
 SPLITS = ('train', 'val', 'ood')
 
@@ -545,7 +573,7 @@ def _prepare_folder(path: Path, config: ZooConfig) -> bool:
     "Make `path` ready for generating `config`; True if the zoo is already complete. Never touches another zoo."
     wanted = config.to_json()
     if (path / 'manifest.json').exists():
-        existing = json.loads((path / 'manifest.json').read_text()).get('generation')
+        existing = _read_json(path / 'manifest.json').get('generation')
         if existing != wanted:
             raise ZooError(f"{path}: holds a different finished zoo ({_differences(existing, wanted)}); "
                            "refusing to overwrite it: choose another output folder")
@@ -553,7 +581,7 @@ def _prepare_folder(path: Path, config: ZooConfig) -> bool:
     if path.exists() and any(path.iterdir()):
         if not (path / 'generation.json').exists():
             raise ZooError(f"{path}: exists, is not empty and is not a zoo being generated; refusing to write into it")
-        existing = json.loads((path / 'generation.json').read_text())
+        existing = _read_json(path / 'generation.json')
         if existing != wanted:
             raise ZooError(f"{path}: holds an unfinished generation of a different zoo ({_differences(existing, wanted)}); "
                            "refusing to overwrite it: resume it with its own settings or choose another output folder")
@@ -561,8 +589,15 @@ def _prepare_folder(path: Path, config: ZooConfig) -> bool:
         path.mkdir(parents=True, exist_ok=True)
         _fsync_write(path / 'generation.json', lambda f: f.write(json.dumps(wanted, indent=1).encode()))
     (path / 'chunks').mkdir(exist_ok=True)
-    for leftover in (path / 'chunks').glob('*.tmp-*'): shutil.rmtree(leftover, ignore_errors=True)
     return False
+
+def _remove_leftovers(path: Path):
+    "Half-written chunks of a generator that died; only ever called while holding the folder's lock."
+    for leftover in (path / 'chunks').glob('*.tmp-*'): shutil.rmtree(leftover, ignore_errors=True)
+
+def _read_json(path: Path) -> dict:
+    try: return json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise ZooError(f"{path}: broken JSON ({e}); the file was cut short or edited") from None
 
 def _differences(a: dict | None, b: dict) -> str:
     keys = sorted(k for k in set(a or {}) | set(b) if (a or {}).get(k) != b.get(k))
@@ -580,6 +615,39 @@ def train_and_write_chunk(config: ZooConfig, chunk: int, path, device='cpu', on_
     write_chunk(Path(path) / 'chunks' / f'{chunk:05d}', arrays)
     return chunk
 
+# %% ../nbs/02_zoo.ipynb #0677819d
+try: import fcntl
+except ImportError: fcntl = None          # Windows: no lock (one generator per folder is then up to the user)
+
+_LOCK = 'generating.lock'
+
+class GeneratorLock:
+    "An exclusive lock on generating the zoo in `path`, held until `release` or until this process dies."
+    def __init__(self, path):
+        self.file = open(Path(path) / _LOCK, 'a+')
+        if fcntl is None: return
+        try: fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.file.seek(0); holder = self.file.read().strip() or '?'; self.file.close()
+            raise ZooError(f"{path}: another generator (pid {holder}) is generating this zoo now; "
+                           "wait for it to finish, or stop it and run the command again") from None
+        self.file.seek(0); self.file.truncate(); self.file.write(str(os.getpid())); self.file.flush()
+
+    def release(self):
+        (Path(self.file.name)).unlink(missing_ok=True); self.file.close()
+
+def generator_pid(path) -> int | None:
+    "The pid of the generator working on the folder `path` now, or None (no lock file, or a stale one: its process died)."
+    file = Path(path) / _LOCK
+    if fcntl is None or not file.exists(): return None
+    with open(file, 'a+') as f:
+        try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0); text = f.read().strip()
+            return int(text) if text.isdigit() else -1
+        fcntl.flock(f, fcntl.LOCK_UN)
+    return None
+
 # %% ../nbs/02_zoo.ipynb #10a09bee
 from concurrent.futures import ProcessPoolExecutor
 import multiprocessing
@@ -596,8 +664,16 @@ class _Progress:
         self.bar.update(rnn_steps)
         self.bar.set_postfix_str(f"{self.bar.n // self.steps_per_run}/{self.total_runs} runs", refresh=False)
 
-def _worker_init(threads: int):
+def _exit_with_parent(parent: int):
+    "A worker's watchdog: exit as soon as the parent is gone (killed, even by kill -9), so no orphan keeps training."
+    while os.getppid() == parent: time.sleep(0.2)
+    os._exit(1)
+
+def _worker_init(threads: int, parent: int | None = None):
     torch.set_num_threads(threads)
+    if parent is not None:
+        import threading
+        threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
 def _distributed() -> tuple[int, int]:
     "(rank, world size) under torchrun, initialising the process group if needed; (0, 1) otherwise."
@@ -623,32 +699,39 @@ def default_device() -> torch.device:
 def generate_zoo(config: ZooConfig, out, device=None, workers: int = 1, progress: bool = True) -> Zoo:
     "Generate (or resume generating) the zoo `config` in folder `out`; returns it loaded."
     path, device = Path(out), torch.device(device) if device else default_device()
+    if workers < 1: raise ValueError(f"workers: expected 1 or more processes, got {workers}")
     rank, world = _distributed()
-    if rank == 0: complete = _prepare_folder(path, config)
-    _barrier(world)
-    if rank != 0: complete = (path / 'manifest.json').exists()
-    if not complete:
-        mine = pending_chunks(path, config)[rank::world]
-        _barrier(world)  # every rank has listed the pending chunks before any writes a new one
-        show = progress and rank == 0
-        if workers > 1 and device.type == 'cpu':
-            threads = max(1, torch.get_num_threads() // workers)
-            tick = _Progress(config, mine, show)
-            ctx = multiprocessing.get_context('spawn')
-            with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init, initargs=(threads,)) as pool:
-                futures = [pool.submit(train_and_write_chunk, config, c, path, 'cpu') for c in mine]
-                for f, c in zip(futures, mine):
-                    f.result(); tick(len(config.chunk_runs(c)) * config.total_steps)
-        else:
-            tick = _Progress(config, mine, show)
-            for c in mine: train_and_write_chunk(config, c, path, device, tick)
-        tick.bar.close()
+    lock = None
+    if rank == 0:
+        complete = _prepare_folder(path, config)
+        if not complete: lock = GeneratorLock(path); _remove_leftovers(path)
+    try:
         _barrier(world)
-        if rank == 0:
-            if missing := pending_chunks(path, config):
-                raise ZooError(f"{path}: chunks {missing} are missing after generation")
-            assemble_zoo(path, config)
-        _barrier(world)
+        if rank != 0: complete = (path / 'manifest.json').exists()
+        if not complete:
+            mine = pending_chunks(path, config)[rank::world]
+            _barrier(world)  # every rank has listed the pending chunks before any writes a new one
+            show = progress and rank == 0
+            if workers > 1 and device.type == 'cpu':
+                threads = max(1, torch.get_num_threads() // workers)
+                tick = _Progress(config, mine, show)
+                ctx = multiprocessing.get_context('spawn')
+                with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init, initargs=(threads, os.getpid())) as pool:
+                    futures = [pool.submit(train_and_write_chunk, config, c, path, 'cpu') for c in mine]
+                    for f, c in zip(futures, mine):
+                        f.result(); tick(len(config.chunk_runs(c)) * config.total_steps)
+            else:
+                tick = _Progress(config, mine, show)
+                for c in mine: train_and_write_chunk(config, c, path, device, tick)
+            tick.bar.close()
+            _barrier(world)
+            if rank == 0:
+                if missing := pending_chunks(path, config):
+                    raise ZooError(f"{path}: chunks {missing} are missing after generation")
+                assemble_zoo(path, config)
+            _barrier(world)
+    finally:
+        if lock: lock.release()   # also when generation fails: a retry in this process must not find its own lock
     return Zoo.load(path)
 
 # %% ../nbs/02_zoo.ipynb #87263cd4
@@ -656,6 +739,27 @@ def _released_spec(path: Path, args: dict, input_size: int, output_size: int) ->
     try: return LSTMSpec(input_size, int(args['rnn_hidden_size']), int(args['rnn_num_layers']), output_size)
     except KeyError as e:
         raise ZooError(f"{path}/args.json: missing {e.args[0]!r}, needed to know the LSTM's sizes") from None
+
+_PLAUSIBLE = 1e4   # |weight| of a trained LSTM is far below it; a flipped exponent bit lands far above
+
+def _check_released_weights(path: Path, params: np.ndarray, batch: int = 4096):
+    "A released zoo has no checksums: refuse weights that are NaN, infinite or implausibly large (damaged bytes)."
+    for start in range(0, len(params), batch):
+        block = np.asarray(params[start:start + batch], dtype=np.float32)
+        bad = ~(np.abs(block) < _PLAUSIBLE)          # NaN compares False, so it is bad too
+        if bad.any():
+            row, column = np.argwhere(bad)[0]
+            raise ZooError(f"{path}/parameters.npy: row {start + row} holds the weight {block[row, column]:g} (NaN, infinite or of "
+                           f"magnitude ≥ {_PLAUSIBLE:g}); a released zoo has no checksums, so this is what catches damaged bytes: "
+                           "the file is probably corrupt")
+
+def _restore_bos(sequences: np.ndarray) -> np.ndarray:
+    "The authors' generator wrote EOS over the first token (BOS) of every string that never finished; their stored log-probabilities were computed with BOS there."
+    first = np.asarray(sequences[..., 0])
+    if not (first == EOS).any(): return sequences
+    fixed = np.array(sequences)                      # in memory: the files stay as released
+    fixed[..., 0] = np.where(first == EOS, BOS, first)
+    return fixed
 
 def _load_released_mnist(cls, path: Path, args: dict, arrays: dict) -> Zoo:
     tasks = arrays['tasks']
@@ -675,6 +779,7 @@ def _load_released_mnist(cls, path: Path, args: dict, arrays: dict) -> Zoo:
              'performance': facts[:, 0], 'eval_accuracy': facts[:, 0], 'train_loss': facts[:, 1],
              'eval_loss': facts[:, 2], 'weight_decay': facts[:, 3], 'angle': arrays['tasks'][:, 0].astype(np.float64)}
     spec = _released_spec(path, args, arrays['sequences'].shape[-1], arrays['logits'].shape[-1])
+    _check_released_weights(path, arrays['parameters'])
     return cls(path, spec, arrays, table, manifest={'format': 'released', 'kind': 'mnist', 'args': args}, released=True)
 
 def _load_released(cls, path: Path) -> Zoo:
@@ -694,6 +799,8 @@ def _load_released(cls, path: Path) -> Zoo:
              'performance': facts[:, 2] / 1000.0, 'num_valid': facts[:, 2].astype(np.int64)}
     vocab = arrays['logits'].shape[-1]
     spec = _released_spec(path, args, vocab, vocab)
+    _check_released_weights(path, arrays['parameters'])
+    arrays['sequences'] = _restore_bos(arrays['sequences'])
     return cls(path, spec, arrays, table, manifest={'format': 'released', 'kind': 'formal', 'args': args}, released=True)
 
 def export_released(zoo: Zoo, out) -> Path:
