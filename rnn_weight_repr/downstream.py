@@ -366,7 +366,7 @@ def weighted_scores(values, weights, y=None) -> np.ndarray:
 # %% ../nbs/09_downstream.ipynb #29d7b1d6
 def _interval(replicates: np.ndarray) -> tuple[float, float]:
     "The 2.5th and 97.5th percentiles of the finite replicates (NaN where there are none)."
-    finite = replicates[np.isfinite(replicates)]
+    finite = np.round(replicates[np.isfinite(replicates)], 12) + 0.0     # no -0.000 from rounding noise
     return tuple(float(q) for q in np.percentile(finite, [2.5, 97.5])) if len(finite) else (float('nan'),) * 2
 
 def _full_scores(members, y=None) -> np.ndarray:
@@ -713,8 +713,9 @@ def _protocol_text(zoo: Zoo, protocol: Protocol, splits=('val', 'ood')) -> str:
             "untrained encoder, and a `trained` row of several emulation seeds pools them; the bootstrap resamples these too.")
     if zoo.kind == 'mnist': return text
     kept = {s: exact_task_rows(zoo, s, p.min_step, p.min_performance) for s in splits}
-    counts = '; '.join(f"{s.upper() if s == 'ood' else s}: {len(np.unique(_task_ids(zoo)[r]))} tasks, "
-                       f"{len(np.unique(np.asarray(zoo.runs)[r]))} runs, {len(r)} snapshots" for s, r in kept.items())
+    count = lambda n, word: f"{n} {word}{'s' * (n != 1)}"
+    counts = '; '.join(f"{s.upper() if s == 'ood' else s}: {count(len(np.unique(_task_ids(zoo)[r])), 'task')}, "
+                       f"{count(len(np.unique(np.asarray(zoo.runs)[r])), 'run')}, {count(len(r), 'snapshot')}" for s, r in kept.items())
     return text + (f" **Exact task**: two-fold cross-fitting over {p.partitions} random partitions of each held-out task's runs, "
                    f"every run tested once per partition, on the snapshots with step ≥ {p.min_step} and performance ≥ "
                    f"{p.min_performance:.2f} of tasks with at least two such runs ({counts}).")

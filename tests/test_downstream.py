@@ -1,4 +1,5 @@
-"""`rwr_eval` as a user drives it: end to end on a tiny zoo and two tiny runs, rerun from the cache, bad input, MNIST."""
+"""`rwr_eval` as a user drives it: end to end on a tiny zoo and two tiny runs, rerun from the cache, bad input, MNIST;
+the protocol's statistics on a table: intervals, paired differences, seeds of one encoder pooled, untrained initialisations."""
 import csv, os, shutil, subprocess, sys, time
 from pathlib import Path
 
@@ -12,6 +13,7 @@ BIN = Path(sys.executable).parent
 ENV = {**os.environ, 'PYTHONUNBUFFERED': '1', 'OMP_NUM_THREADS': '1'}
 ENCODERS = ('layerwise_statistics', 'flat')
 FORMAL_KEYS = [f'{p}/{s}/{m}' for m in ('mlp', 'linear') for p in ('performance', 'step', 'exact_task') for s in ('val', 'ood')]
+KEEP_ALL = ('--min_performance', 0)   # no tiny RNN writes a valid string: keep every trained snapshot for the exact task
 
 
 def rwr_eval(*args, tmp=None):
@@ -40,7 +42,7 @@ def evaluated(setup):
     out = root / 'eval'
     start = time.time()
     result = rwr_eval('--zoo', zoo.path, '--runs', *runs, '--out', out, '--device', 'cpu', '--seeds', 2,
-                      '--clone_samples', 20, tmp=root)
+                      '--clone_samples', 20, *KEEP_ALL, tmp=root)
     return out, result, time.time() - start
 
 
@@ -52,7 +54,7 @@ def test_end_to_end_writes_table_and_figures(evaluated):
     out, result, _ = evaluated
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(out / 'results.md')
-    assert {'results.md', 'results.csv', 'codes.png', 'predictions.png'} <= {p.name for p in out.iterdir()}
+    assert {'results.md', 'results.csv', 'differences.csv', 'codes.png', 'predictions.png'} <= {p.name for p in out.iterdir()}
     for figure in ('codes.png', 'predictions.png'):
         assert (out / figure).read_bytes()[:8] == b'\x89PNG\r\n\x1a\n' and (out / figure).stat().st_size > 10_000
 
@@ -62,10 +64,11 @@ def test_table_has_every_model_and_column_with_numbers_in_range(evaluated):
     table = read_table(out)
     assert [r['model'] for r in table] == [*ENCODERS, *(f'random {e}' for e in ENCODERS), 'task label', 'chance']
     assert [r['type'] for r in table] == ['trained'] * 2 + ['random'] * 2 + ['task label', 'chance']
-    assert set(FORMAL_KEYS) <= set(table[0]) and {f'{k}_std' for k in FORMAL_KEYS} <= set(table[0])
+    assert {f'{k}{s}' for k in FORMAL_KEYS for s in ('', '_std', '_ci95_lo', '_ci95_hi')} <= set(table[0])
     for row in table:
         for key in FORMAL_KEYS:
-            if key.startswith(('step', 'exact_task')): assert 0 <= float(row[key]) <= 1, (row['model'], key)
+            if key.startswith(('step', 'exact_task')):
+                assert 0 <= float(row[f'{key}_ci95_lo']) <= float(row[key]) <= float(row[f'{key}_ci95_hi']) <= 1, (row['model'], key)
             if row[key]: assert float(row[f'{key}_std']) >= 0
     for row in table[:2]:
         assert row['step'] == '30'
@@ -75,8 +78,25 @@ def test_table_has_every_model_and_column_with_numbers_in_range(evaluated):
     assert table[-2]['exact_task/ood/mlp'] == table[-2]['exact_task/ood/linear'] == '1'
     markdown = (out / 'results.md').read_text()
     for label in [r['model'] for r in table]: assert f'| {label} |' in markdown
-    for header in ('performance R² · val', 'step accuracy · OOD', 'exact task accuracy · OOD (chance', 'clone · val'):
+    for header in ('performance R² · val', 'step accuracy · OOD', 'exact task accuracy · OOD (chance', 'clone · val',
+                   'Paired differences', 'performance ≥ 0.00', '10 random partitions'):
         assert header in markdown
+    row = table[0]
+    assert f"{float(row['step/val/mlp']):.3f} [{float(row['step/val/mlp_ci95_lo']):.3f}, {float(row['step/val/mlp_ci95_hi']):.3f}]" in markdown
+
+
+def test_paired_differences_are_the_differences_of_the_table(evaluated):
+    out, _, _ = evaluated
+    table = {r['model']: r for r in read_table(out)}
+    with open(out / 'differences.csv', newline='') as f: differences = list(csv.DictReader(f))
+    assert [(d['a'], d['b']) for d in differences] == [
+        ('layerwise_statistics', 'flat'), ('layerwise_statistics', 'random layerwise_statistics'), ('flat', 'random flat')]
+    for d in differences:
+        for key in FORMAL_KEYS:
+            if not d[key]: continue
+            a, b = float(table[d['a']][key]), float(table[d['b']][key])
+            assert abs(float(d[key]) - (a - b)) <= 1e-5 * max(1, abs(a), abs(b)), (d['a'], d['b'], key)
+            assert float(d[f'{key}_ci95_lo']) <= float(d[f'{key}_ci95_hi'])
 
 
 def call_rwr_eval(capsys, *args, **kwargs):
@@ -92,7 +112,7 @@ def call_rwr_eval(capsys, *args, **kwargs):
 def test_rerun_keeps_everything_and_reevaluates_only_what_changed(setup, evaluated, capsys):
     root, zoo, runs = setup
     out, _, first = evaluated
-    settings = dict(zoo=str(zoo.path), out=str(out), device='cpu', seeds=2, clone_samples=20)
+    settings = dict(zoo=str(zoo.path), out=str(out), device='cpu', seeds=2, clone_samples=20, min_performance=0)
     cache = {p.name: p.stat().st_mtime_ns for p in (out / 'cache').iterdir()}
     start = time.time()
     status, _, log = call_rwr_eval(capsys, runs=[str(r) for r in runs], **settings)
@@ -106,7 +126,7 @@ def test_rerun_keeps_everything_and_reevaluates_only_what_changed(setup, evaluat
     assert any(l.startswith('flat: ') and 'kept' not in l for l in lines), log
     assert any(l.startswith('layerwise_statistics: ') and 'kept' in l for l in lines), log
     assert log.count('kept from an earlier evaluation') == 3
-    status, _, log = call_rwr_eval(capsys, runs=[str(runs[0])], **{**settings, 'seeds': 1})
+    status, _, log = call_rwr_eval(capsys, runs=[str(runs[0])], **{**settings, 'seeds': 1}, overwrite=True)
     assert status == 0 and 'kept' not in log                                  # other settings: evaluated anew
     assert [r['model'] for r in read_table(out)] == ['layerwise_statistics', 'random layerwise_statistics', 'task label', 'chance']
 
@@ -181,3 +201,35 @@ def test_runs_of_one_encoder_at_different_sizes_each_get_their_own_random_baseli
     assert random_rows == ['random noninteractive (tiny, probe_length=3)', 'random noninteractive (tiny, probe_length=5)']
     assert sorted(label for label, r in results.items() if r['type'] == 'trained') == [
         'noninteractive [T3]', 'noninteractive [T5]']
+
+
+def test_default_protocol_scores_only_snapshots_that_learnt(setup, tmp_path):
+    "No tiny RNN writes a valid string: under the default min_performance the exact task has no rows, and the table says so."
+    from rnn_weight_repr.downstream import evaluate_runs
+    _, zoo, runs = setup
+    evaluate_runs(zoo, runs[:1], tmp_path / 'eval', seeds=1, clone_samples=5, clone_rows=4, device='cpu', partitions=2, inits=1)
+    table = read_table(tmp_path / 'eval')
+    assert all(row[key] == '' for row in table for key in FORMAL_KEYS if key.startswith('exact_task'))
+    assert all(row['step/val/mlp'] != '' for row in table)
+    markdown = (tmp_path / 'eval' / 'results.md').read_text()
+    assert 'performance ≥ 0.30' in markdown and 'val: 0 tasks, 0 runs, 0 snapshots' in markdown
+
+
+def test_seeds_of_one_encoder_are_pooled_and_baselines_have_several_inits(setup, tmp_path):
+    from rnn_weight_repr.downstream import evaluate_runs
+    _, zoo, _ = setup
+    runs = [train_emulation(zoo, train_config('tiny', encoder='layerwise_statistics', steps=3, seed=seed), tmp_path / f'stats-seed{seed}',
+                            device='cpu', progress=False) for seed in (0, 1)]
+    results = evaluate_runs(zoo, runs, tmp_path / 'eval', seeds=1, clone_samples=5, clone_rows=4, device='cpu',
+                            min_performance=0, partitions=2, inits=3)
+    table = {r['model']: r for r in read_table(tmp_path / 'eval')}
+    assert [(model, r['type']) for model, r in table.items()] == [
+        ('layerwise_statistics', 'trained'), ('layerwise_statistics [stats-seed0]', 'one seed'),
+        ('layerwise_statistics [stats-seed1]', 'one seed'), ('random layerwise_statistics', 'random'), ('task label', 'task label'),
+        ('chance', 'chance')]
+    assert len(results['layerwise_statistics']['members']) == 2 and len(results['random layerwise_statistics']['members']) == 3
+    for key in ('step/val/mlp', 'step/ood/linear', 'exact_task/val/mlp', 'clone/val'):
+        seeds = [float(table[f'layerwise_statistics [stats-seed{s}]'][key]) for s in (0, 1)]
+        assert abs(float(table['layerwise_statistics'][key]) - np.mean(seeds)) < 1e-5, key     # pooled: the mean over seeds
+    with open(tmp_path / 'eval' / 'differences.csv', newline='') as f:
+        assert [(d['a'], d['b']) for d in csv.DictReader(f)] == [('layerwise_statistics', 'random layerwise_statistics')]
