@@ -550,6 +550,7 @@ def _arrays(scores: dict) -> dict:
     return {k: dict(rows=np.asarray(e['rows'], np.int64), values=np.asarray(e['values'], np.float64).reshape(len(e['values']), -1))
             for k, e in scores.items()}
 
+# %% ../nbs/09_downstream.ipynb #72dfcff4
 def _evaluate_trained(run: Path, label: str, zoo: Zoo, out: Path, settings: dict, protocol: Protocol, **options) -> dict:
     "`evaluate_run` through the cache (its codes kept in `out`/codes/)."
     codes_file, cache_file = out / 'codes' / f'{_slug(label)}.npy', out / 'cache' / f'{_slug(label)}.json'
