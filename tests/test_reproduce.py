@@ -3,6 +3,8 @@ one line and exit status 2, with nothing written."""
 import json, os, signal, subprocess, sys, time
 from pathlib import Path
 
+from rnn_weight_repr.emulation import read_metrics
+
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, 'PYTHONUNBUFFERED': '1', 'OMP_NUM_THREADS': '1'}
 ENCODERS = ('layerwise_statistics', 'flat', 'parameter_transformer', 'nfn', 'noninteractive', 'interactive')
@@ -33,7 +35,11 @@ def test_kill_9_then_rerun_keeps_finished_stages_and_writes_the_report(tmp_path)
     timings = json.loads((out / 'timings.json').read_text())
     assert timings['formal/zoo']['kept'] and timings[f'formal/emulation/{ENCODERS[0]}']['kept']
     assert not timings[f'formal/emulation/{ENCODERS[-1]}']['kept']
+    # the stage finished before the kill keeps its real time (the run's own clock), not the moment it took to skip it
+    trained_for = read_metrics(first_run)[-1]['seconds']
+    assert abs(timings[f'formal/emulation/{ENCODERS[0]}']['seconds'] - trained_for) < 0.11, (timings, trained_for)
     report = (out / 'report.md').read_text()
+    assert 'checks the plumbing only' in report
     for name in ENCODERS: assert f'| {name} |' in report, f"the report has no row for {name}"
     for figure in ('formal/losses.png', 'formal/eval/codes.png', 'formal/eval/predictions.png'):
         assert f']({figure})' in report and (out / figure).stat().st_size > 1000

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnn_weight_repr.zoo import Zoo, zoo_config
+from rnn_weight_repr.zoo import Zoo, generator_pid, zoo_config
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, 'PYTHONUNBUFFERED': '1', 'OMP_NUM_THREADS': '1'}
@@ -52,13 +52,14 @@ def test_kill_9_then_resume_gives_the_same_zoo(tmp_path, reference):
     finished = sorted(p.name for p in (out / 'chunks').iterdir() if '.tmp-' not in p.name)
     assert 1 <= len(finished) < 4, f"expected the kill to land mid-generation, chunks done: {finished}"
     assert not (out / 'manifest.json').exists()
-    with pytest.raises(ValueError, match='unfinished generation'):
-        Zoo.load(out)
+    assert (out / 'generating.lock').exists(), "expected the killed generator's lock file to stay behind"
+    with pytest.raises(ValueError, match='unfinished generation, and no generator is running: run the same command again'):
+        Zoo.load(out)                                   # the stale lock is recognised as stale
 
     result = rwr_zoo('--out', out)
     assert result.returncode == 0, result.stderr
     assert_same_zoo(Zoo.load(out), reference)
-    assert not (out / 'chunks').exists()
+    assert not (out / 'chunks').exists() and not (out / 'generating.lock').exists()
 
 
 def test_two_local_workers_give_the_same_zoo(tmp_path, reference):
@@ -101,3 +102,62 @@ def test_a_folder_of_other_files_is_refused(tmp_path):
     result = rwr_zoo('--out', tmp_path)
     assert result.returncode != 0 and 'not a zoo being generated' in result.stderr
     assert (tmp_path / 'thesis.tex').read_text() == 'precious'
+
+
+def start_small(out, *args):
+    "A generator that runs for minutes (the small preset), in the background."
+    return subprocess.Popen([BIN / 'rwr_zoo', 'formal', '--preset', 'small', '--device', 'cpu', '--quiet', '--out', out, *map(str, args)],
+                            env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_for(condition, seconds=300, what=''):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if condition(): return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_a_second_generator_is_refused_while_the_first_lives(tmp_path):
+    out = tmp_path / 'zoo'
+    first = start_small(out)
+    try:
+        wait_for(lambda: generator_pid(out) == first.pid, what='the first generator to take the lock')
+        with pytest.raises(ValueError, match=f'a generator, pid {first.pid}, is working on it now'): Zoo.load(out)
+        second = subprocess.run([BIN / 'rwr_zoo', 'formal', '--preset', 'small', '--device', 'cpu', '--quiet', '--out', out],
+                                env=ENV, capture_output=True, text=True, timeout=300)
+        assert second.returncode == 2 and 'Traceback' not in second.stderr, second.stderr[-2000:]
+        assert second.stderr.strip().splitlines() == [
+            f"rwr_zoo: error: {out}: another generator (pid {first.pid}) is generating this zoo now; "
+            "wait for it to finish, or stop it and run the command again"]
+        assert first.poll() is None, "the refused second generator must leave the first running"
+    finally:
+        first.kill(); first.wait()
+    assert generator_pid(out) is None                    # dead: its lock is stale and blocks nothing
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path('/proc').iterdir():
+        if entry.name.isdigit():
+            try: fields = (entry / 'stat').read_text().rsplit(')', 1)[1].split()
+            except OSError: continue
+            if int(fields[1]) == pid: found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try: return (Path('/proc') / str(pid) / 'stat').read_text().rsplit(')', 1)[1].split()[0] != 'Z'
+    except OSError: return False
+
+
+@pytest.mark.skipif(not Path('/proc/self/stat').exists(), reason='reads processes from /proc')
+def test_killing_the_generator_kills_its_workers(tmp_path):
+    proc = start_small(tmp_path / 'zoo', '--workers', 2)
+    try:
+        wait_for(lambda: len(children_of(proc.pid)) >= 2, what='two workers')
+        time.sleep(5)                                    # the workers are training their chunks now
+        workers = children_of(proc.pid)
+    finally:
+        proc.kill(); proc.wait()
+    wait_for(lambda: not any(alive(p) for p in workers), seconds=30, what=f'the workers {workers} to die with their parent')

@@ -1,0 +1,293 @@
+"""Every fault a user can make with the four console scripts is one line on stderr, exit status 2, no traceback, and
+loses nothing; runs keep their zoo by content, so a moved `runs/` folder still resumes and evaluates (issue 14)."""
+import hashlib, io, json, os, shutil, subprocess, sys
+from contextlib import redirect_stderr, redirect_stdout
+from types import SimpleNamespace
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from rnn_weight_repr import emulation
+from rnn_weight_repr.downstream import check_run
+from rnn_weight_repr.emulation import TrainingDiverged, read_metrics, train_config, train_emulation
+from rnn_weight_repr.zoo import Zoo, generate_zoo, zoo_config
+
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, 'PYTHONUNBUFFERED': '1', 'OMP_NUM_THREADS': '1'}
+SCRIPTS = ('rwr_zoo', 'rwr_train', 'rwr_eval', 'rwr_reproduce')
+
+
+def run(script, *args, installed=False):
+    "Run a console script on `args`: in this process through its entry point (fast), or the installed script."
+    if installed:
+        return subprocess.run([BIN / script, *map(str, args)], env=ENV, capture_output=True, text=True, timeout=600)
+    from rnn_weight_repr import console
+    entry = {'rwr_zoo': console.zoo_script, 'rwr_train': console.train_script, 'rwr_eval': console.eval_script,
+             'rwr_reproduce': console.reproduce_script}[script]
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try: status = entry([str(a) for a in args])
+        except SystemExit as e: status = e.code          # argparse: --help, or a usage error
+    return SimpleNamespace(returncode=status, stdout=out.getvalue(), stderr=err.getvalue())
+
+
+def assert_one_line(result, *fragments, status=2):
+    "Exit status `status`, one line on stderr naming the script and holding every fragment, no traceback."
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == status, f"expected exit status {status}, got {result.returncode}: {result.stderr[-2000:]}"
+    assert len(lines) == 1 and 'Traceback' not in result.stderr, f"expected one line, got:\n{result.stderr[-2000:]}"
+    for fragment in fragments: assert fragment in lines[0], f"expected {fragment!r} in {lines[0]!r}"
+    return lines[0]
+
+
+@pytest.fixture(scope='module')
+def zoo(tmp_path_factory):
+    return generate_zoo(zoo_config('tiny'), tmp_path_factory.mktemp('zoo') / 'zoo', device='cpu', progress=False)
+
+
+@pytest.fixture(scope='module')
+def trained(zoo, tmp_path_factory):
+    "A finished tiny run of the layer-wise statistics encoder."
+    config = train_config('tiny', encoder='layerwise_statistics', steps=10)   # what `rwr_train --steps 10` trains
+    return train_emulation(zoo, config, tmp_path_factory.mktemp('runs') / 'stats', device='cpu', progress=False)
+
+
+def args_for(script, zoo, trained, out):
+    "The least a script needs, with `out` as its output folder."
+    return {'rwr_zoo': ['formal', '--out', out, '--quiet'],
+            'rwr_train': ['--zoo', zoo.path, '--encoder', 'flat', '--out', out, '--quiet'],
+            'rwr_eval': ['--zoo', zoo.path, '--runs', trained, '--out', out, '--quiet'],
+            'rwr_reproduce': ['--out', out, '--quiet']}[script]
+
+
+def with_checksums(folder: Path):
+    "Rewrite a zoo's manifest checksums, as if its generator had written the files as they are now."
+    manifest = json.loads((folder / 'manifest.json').read_text())
+    for name, entry in manifest['files'].items():
+        entry['sha256'] = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+    (folder / 'manifest.json').write_text(json.dumps(manifest, indent=1))
+
+
+def nan_zoo(zoo, folder: Path, rows=(7,)) -> Path:
+    shutil.copytree(zoo.path, folder)
+    params = np.load(folder / 'parameters.npy')
+    params[list(rows), 3] = np.nan
+    np.save(folder / 'parameters.npy', params)
+    with_checksums(folder)
+    return folder
+
+
+# --- the command line itself -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('script', SCRIPTS)
+def test_help_shows_every_default(script):
+    result = run(script, '--help', installed=script == 'rwr_zoo')
+    assert result.returncode == 0, result.stderr
+    from rnn_weight_repr import cli, console, downstream
+    func = {'rwr_zoo': cli.rwr_zoo, 'rwr_train': emulation.rwr_train, 'rwr_eval': downstream.rwr_eval,
+            'rwr_reproduce': cli.rwr_reproduce}[script]
+    parser = console.script_parser(func, ('kind',) if script == 'rwr_zoo' else ())
+    for action in parser._actions:
+        if action.option_strings and not action.required and action.dest != 'help':
+            assert 'default' in action.help, f"{script} {action.option_strings[0]}: no default in {action.help!r}"
+
+
+def test_both_flag_spellings_work(tmp_path):
+    "fastcore 1.x spells flags --chunk_size, 2.x --chunk-size: the scripts take both."
+    for flag in ('--chunk_size', '--chunk-size'):
+        result = run('rwr_zoo', 'formal', '--out', tmp_path / 'z', flag, 0, '--quiet')
+        assert_one_line(result, 'chunk_size must be positive')
+    assert not (tmp_path / 'z').exists()
+
+
+# --- one-line errors -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('script', SCRIPTS)
+def test_the_installed_scripts_give_one_line_errors(script, zoo, trained, tmp_path):
+    result = run(script, *args_for(script, zoo, trained, tmp_path / 'out'), '--device', 'gpu0', installed=True)
+    assert_one_line(result, f'{script}: error: device:', "'gpu0'")
+
+@pytest.mark.parametrize('script', SCRIPTS)
+def test_out_that_is_a_file(script, zoo, trained, tmp_path):
+    (tmp_path / 'notes.txt').write_text('mine')
+    assert_one_line(run(script, *args_for(script, zoo, trained, tmp_path / 'notes.txt')), 'is a file')
+    assert (tmp_path / 'notes.txt').read_text() == 'mine'
+
+
+@pytest.mark.parametrize('script', SCRIPTS)
+def test_out_that_cannot_be_made(script, zoo, trained, tmp_path):
+    (tmp_path / 'notes.txt').write_text('mine')
+    assert_one_line(run(script, *args_for(script, zoo, trained, tmp_path / 'notes.txt' / 'out')), 'cannot make the folder')
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason='root writes into read-only folders')
+@pytest.mark.parametrize('script', SCRIPTS)
+def test_out_in_a_read_only_folder(script, zoo, trained, tmp_path):
+    locked = tmp_path / 'locked'; locked.mkdir(); locked.chmod(0o500)
+    try: assert_one_line(run(script, *args_for(script, zoo, trained, locked / 'out')), 'cannot write into')
+    finally: locked.chmod(0o700)
+
+
+@pytest.mark.parametrize('script', SCRIPTS)
+@pytest.mark.parametrize('device', ['gpu0', 'cuda'])
+def test_device_this_machine_lacks(script, device, zoo, trained, tmp_path):
+    if device == 'cuda' and torch.cuda.is_available(): device = f'cuda:{torch.cuda.device_count()}'
+    result = run(script, *args_for(script, zoo, trained, tmp_path / 'out'), '--device', device)
+    assert_one_line(result, 'device:', repr(device))
+    assert not (tmp_path / 'out').exists(), "a refused device must not leave an output folder"
+
+
+def test_same_run_twice_to_rwr_eval(zoo, trained, tmp_path):
+    assert_one_line(run('rwr_eval', '--zoo', zoo.path, '--runs', trained, trained, '--out', tmp_path / 'e'), 'given twice')
+
+
+def malicious_checkpoint(path: Path, marker: Path):
+    class Payload:
+        def __reduce__(self): return (os.system, (f'touch {marker}',))
+    torch.save({'model': Payload(), 'optimizer': {}, 'step': 0, 'generator': torch.zeros(1)}, path)
+
+
+@pytest.mark.parametrize('damage', ['truncated', 'corrupt', 'malicious'])
+def test_damaged_checkpoint(damage, zoo, trained, tmp_path):
+    runs = tmp_path / 'runs'; copy = runs / 'stats'
+    shutil.copytree(trained, copy)
+    checkpoint, marker = copy / 'checkpoint.pt', tmp_path / 'pwned'
+    if damage == 'truncated': checkpoint.write_bytes(checkpoint.read_bytes()[:1000])
+    elif damage == 'corrupt': checkpoint.write_bytes(b'\x00' * 4096)
+    else: malicious_checkpoint(checkpoint, marker)
+    line = assert_one_line(run('rwr_eval', '--zoo', zoo.path, '--runs', copy, '--out', tmp_path / 'e'),
+                           f'{checkpoint}: not a checkpoint written by rnn_weight_repr')
+    (copy / 'result.json').unlink()                    # unfinished: --resume must read the checkpoint
+    line2 = assert_one_line(run('rwr_train', '--zoo', zoo.path, '--encoder', 'layerwise_statistics', '--out', copy,
+                                '--steps', 10, '--resume', '--quiet'), 'not a checkpoint written by rnn_weight_repr')
+    for text in (line, line2): assert 'weights_only' not in text
+    assert not marker.exists(), "the checkpoint's code ran"
+
+
+def test_zoo_with_nan_weights_in_rwr_eval(zoo, trained, tmp_path):
+    bad = nan_zoo(zoo, tmp_path / 'nan-zoo', rows=(7, 9))
+    line = assert_one_line(run('rwr_eval', '--zoo', bad, '--runs', trained, '--out', tmp_path / 'e', '--any_zoo'),
+                           'hold NaN or infinite weights: rows [7, 9]', 'Zoo.verify()')
+    assert not (tmp_path / 'e').exists()
+
+
+@pytest.mark.parametrize('broken', ['run.json', 'manifest.json', 'timings.json'])
+def test_broken_json_names_the_file(broken, zoo, trained, tmp_path):
+    if broken == 'run.json':
+        copy = tmp_path / 'run'; shutil.copytree(trained, copy)
+        (copy / 'run.json').write_text('{"identity": {"tra')
+        assert_one_line(run('rwr_eval', '--zoo', zoo.path, '--runs', copy, '--out', tmp_path / 'e'), f'{copy / "run.json"}: broken JSON')
+        assert_one_line(run('rwr_train', '--zoo', zoo.path, '--encoder', 'flat', '--out', copy, '--resume'), f'{copy / "run.json"}: broken JSON')
+    elif broken == 'manifest.json':
+        copy = tmp_path / 'zoo'; shutil.copytree(zoo.path, copy)
+        (copy / 'manifest.json').write_text('{"format": "rnn_w')
+        assert_one_line(run('rwr_eval', '--zoo', copy, '--runs', trained, '--out', tmp_path / 'e'), f'{copy / "manifest.json"}')
+        assert_one_line(run('rwr_zoo', 'formal', '--out', copy, '--quiet'), f'{copy / "manifest.json"}: broken JSON')
+    else:
+        out = tmp_path / 'repro'; out.mkdir()
+        (out / 'timings.json').write_text('{"formal/zoo": {"sec')
+        assert_one_line(run('rwr_reproduce', '--out', out, '--quiet'), f'{out / "timings.json"}: broken JSON')
+
+
+@pytest.mark.parametrize('script,flag,value', [('rwr_zoo', '--workers', 0), ('rwr_zoo', '--workers', -2),
+                                               ('rwr_reproduce', '--workers', 0), ('rwr_reproduce', '--seeds', 0)])
+def test_non_positive_counts_are_refused(script, flag, value, zoo, trained, tmp_path):
+    assert_one_line(run(script, *args_for(script, zoo, trained, tmp_path / 'out'), flag, value), f'{flag[2:]}: expected')
+    assert not (tmp_path / 'out').exists()
+
+
+# --- nothing lost ----------------------------------------------------------------------------------------------
+
+def test_rwr_eval_refuses_a_folder_of_other_files(zoo, trained, tmp_path):
+    (tmp_path / 'thesis.tex').write_text('precious')
+    assert_one_line(run('rwr_eval', '--zoo', zoo.path, '--runs', trained, '--out', tmp_path), 'did not write', 'thesis.tex')
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['thesis.tex']
+
+
+def test_rwr_eval_refuses_an_evaluation_of_other_runs_unless_overwrite(zoo, trained, tmp_path):
+    out = tmp_path / 'eval'; (out / 'cache').mkdir(parents=True)
+    (out / 'evaluation.json').write_text(json.dumps({'runs': {'nfn': '0123456789abcdef'}}))
+    (out / 'results.md').write_text('the nfn evaluation')
+    assert_one_line(run('rwr_eval', '--zoo', zoo.path, '--runs', trained, '--out', out, '--seeds', 1), 'other runs (nfn)', '--overwrite')
+    assert (out / 'results.md').read_text() == 'the nfn evaluation'
+    result = run('rwr_eval', '--zoo', zoo.path, '--runs', trained, '--out', out, '--seeds', 1, '--clone_samples', 5,
+                 '--clone_rows', 8, '--overwrite', '--quiet')
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads((out / 'evaluation.json').read_text())['runs'].keys() == {'layerwise_statistics'}
+
+
+def test_rwr_reproduce_refuses_a_folder_of_other_files(tmp_path):
+    (tmp_path / 'thesis.tex').write_text('precious')
+    assert_one_line(run('rwr_reproduce', '--out', tmp_path, '--quiet'), 'did not write', 'thesis.tex')
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['thesis.tex']
+
+
+def test_a_run_that_never_started_does_not_block_the_corrected_retry(zoo, tmp_path):
+    out = tmp_path / 'run'
+    assert_one_line(run('rwr_train', '--zoo', zoo.path, '--encoder', 'flat', '--out', out, '--steps', 0), 'steps')
+    assert not out.exists(), "a refused argument must not leave a run folder"
+    # a run.json left by a run that stopped before its first step (an older version, or a crash) is replaced
+    out.mkdir(); (out / 'run.json').write_text(json.dumps({'identity': {'train': {'steps': 7}, 'zoo': 'x'}}))
+    result = run('rwr_train', '--zoo', zoo.path, '--encoder', 'flat', '--out', out, '--steps', 2, '--quiet')
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+# --- moving results --------------------------------------------------------------------------------------------
+
+def test_a_moved_runs_folder_resumes_and_evaluates_without_any_zoo(zoo, tmp_path):
+    here = tmp_path / 'here'
+    shutil.copytree(zoo.path, here / 'zoo')
+    config = train_config('tiny', encoder='layerwise_statistics', steps=10, eval_every=10, checkpoint_every=10)
+    train_emulation(Zoo.load(here / 'zoo'), config, here / 'runs' / 'stats', device='cpu', progress=False)
+    there = tmp_path / 'elsewhere' / 'there'
+    shutil.move(here, there)
+    moved = Zoo.load(there / 'zoo')
+    check_run(there / 'runs' / 'stats', moved)                              # no --any_zoo needed
+    (there / 'runs' / 'stats' / 'result.json').unlink()                     # as if killed before the end
+    train_emulation(moved, config, there / 'runs' / 'stats', device='cpu', resume=True, progress=False)
+    assert (there / 'runs' / 'stats' / 'result.json').exists()
+    other = generate_zoo(zoo_config('tiny', num_runs=12), tmp_path / 'other', device='cpu', progress=False)
+    with pytest.raises(ValueError, match='trained on another zoo'): check_run(there / 'runs' / 'stats', other)
+
+
+# --- NaN -------------------------------------------------------------------------------------------------------
+
+def test_nan_weights_are_named_by_zoo_row_and_resume_says_so(zoo, tmp_path, monkeypatch):
+    rows = zoo.split('train')                                # every training row: the first batch meets one
+    bad = Zoo.load(nan_zoo(zoo, tmp_path / 'nan-zoo', rows=rows))
+    named = f"rows {rows[:8].tolist()}"[:-1]
+    first = f"run {zoo.runs[rows[0]]} at step {zoo.steps[rows[0]]}"
+    config = train_config('tiny', encoder='flat', steps=10)
+    with pytest.raises(ValueError) as fresh:
+        train_emulation(bad, config, tmp_path / 'run', device='cpu', progress=False)
+    for text in (named, first, 'Zoo.verify()'): assert text in str(fresh.value), f"expected {text!r} in {fresh.value}"
+    assert not (tmp_path / 'run').exists()
+    # a run that an older version let start on this zoo, stopped by the NaN (naming only minibatch positions then)
+    with monkeypatch.context() as m:
+        m.setattr(Zoo, 'check_finite', lambda self, *a, **k: None)
+        with pytest.raises((TrainingDiverged, ValueError)): train_emulation(bad, config, tmp_path / 'run', device='cpu', progress=False)
+    assert (tmp_path / 'run' / 'checkpoint.pt').exists()
+    with pytest.raises(ValueError) as resumed:
+        train_emulation(bad, config, tmp_path / 'run', device='cpu', resume=True, progress=False)
+    for text in (named, 'Zoo.verify()', str(tmp_path / 'run' / 'checkpoint.pt')):
+        assert text in str(resumed.value), f"expected {text!r} in {resumed.value}"
+
+
+# --- metrics after a resume --------------------------------------------------------------------------------------
+
+def test_metrics_steps_stay_integers_after_a_resume(zoo, tmp_path, monkeypatch):
+    config = train_config('tiny', encoder='layerwise_statistics', steps=30, eval_every=10, checkpoint_every=10)
+    write, calls = emulation._write_metrics, []
+    def interrupted(path, rows):
+        calls.append(1)
+        if len(calls) == 2: raise KeyboardInterrupt     # killed at step 20, before its checkpoint
+        write(path, rows)
+    with monkeypatch.context() as m:
+        m.setattr(emulation, '_write_metrics', interrupted)
+        with pytest.raises(KeyboardInterrupt): train_emulation(zoo, config, tmp_path / 'run', device='cpu', progress=False)
+    train_emulation(zoo, config, tmp_path / 'run', device='cpu', resume=True, progress=False)
+    steps = [line.split(',')[0] for line in (tmp_path / 'run' / 'metrics.csv').read_text().splitlines()[1:]]
+    assert steps == ['10', '20', '30'], steps
+    assert [m['step'] for m in read_metrics(tmp_path / 'run')] == [10, 20, 30]
