@@ -17,7 +17,8 @@ from fastcore.docments import docments
 # %% ../nbs/10a_console.ipynb #e45b012d
 class CommandError(SystemExit):
     "Bad input to a console script: one line for stderr and exit status 2 (no traceback)."
-    def __init__(self, message: str, status: int = 2): super().__init__(status); self.message = message
+    def __init__(self, message: str, status: int = 2):
+        super().__init__(status); self.message, self.reported = message, False
     def __str__(self): return self.message
 
 def _describe(e: OSError) -> str:
@@ -25,12 +26,18 @@ def _describe(e: OSError) -> str:
     where = ' → '.join(str(f) for f in (e.filename, e.filename2) if f is not None)
     return f"{where}: {e.strerror or e}" if where else str(e)
 
+def _report(e: CommandError) -> CommandError:
+    "Print the one line, once, however many `one_line_errors` it passes through."
+    if not e.reported: print(e.message, file=sys.stderr); e.reported = True
+    return e
+
 @contextmanager
 def one_line_errors(command: str):
-    "Inside, a `ValueError` (bad input, a broken file) or an `OSError` (a path that cannot be read or written) becomes a `CommandError` naming `command`."
+    "Inside, a `ValueError` (bad input, a broken file) or an `OSError` (a path that cannot be read or written) becomes a `CommandError` naming `command`, its line printed on stderr."
     try: yield
-    except OSError as e: raise CommandError(f"{command}: error: {_describe(e)}") from None
-    except ValueError as e: raise CommandError(f"{command}: error: {e}") from None
+    except CommandError as e: raise _report(e)
+    except OSError as e: raise _report(CommandError(f"{command}: error: {_describe(e)}")) from None
+    except ValueError as e: raise _report(CommandError(f"{command}: error: {e}")) from None
 
 # %% ../nbs/10a_console.ipynb #4e5a0856
 def read_json(path) -> dict:
@@ -38,7 +45,7 @@ def read_json(path) -> dict:
     path = Path(path)
     try: value = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ValueError(f"{path}: broken JSON ({e}); the file was cut short or edited: restore it or remove the folder") from None
+        raise ValueError(f"{path}: unreadable: broken JSON ({e}); the file was cut short or edited: restore it or remove the folder") from None
     if not isinstance(value, dict): raise ValueError(f"{path}: expected a JSON object, got {type(value).__name__}")
     return value
 
@@ -103,9 +110,7 @@ def run_script(func, argv=None, positional=()) -> int:
     args = vars(script_parser(func, positional).parse_args(argv))
     try:
         with one_line_errors(name): func(**args)
-    except CommandError as e:
-        print(e.message, file=sys.stderr)
-        return e.code
+    except CommandError as e: return e.code        # its line is on stderr already
     return 0
 
 def _script(target: str, positional=()):

@@ -597,7 +597,7 @@ def _remove_leftovers(path: Path):
 
 def _read_json(path: Path) -> dict:
     try: return json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise ZooError(f"{path}: broken JSON ({e}); the file was cut short or edited") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise ZooError(f"{path}: unreadable: broken JSON ({e}); the file was cut short or edited") from None
 
 def _differences(a: dict | None, b: dict) -> str:
     keys = sorted(k for k in set(a or {}) | set(b) if (a or {}).get(k) != b.get(k))

@@ -178,17 +178,17 @@ def test_broken_json_names_the_file(broken, zoo, trained, tmp_path):
     if broken == 'run.json':
         copy = tmp_path / 'run'; shutil.copytree(trained, copy)
         (copy / 'run.json').write_text('{"identity": {"tra')
-        assert_one_line(run('rwr_eval', '--zoo', zoo.path, '--runs', copy, '--out', tmp_path / 'e'), f'{copy / "run.json"}: broken JSON')
-        assert_one_line(run('rwr_train', '--zoo', zoo.path, '--encoder', 'flat', '--out', copy, '--resume'), f'{copy / "run.json"}: broken JSON')
+        assert_one_line(run('rwr_eval', '--zoo', zoo.path, '--runs', copy, '--out', tmp_path / 'e'), f'{copy / "run.json"}: unreadable: broken JSON')
+        assert_one_line(run('rwr_train', '--zoo', zoo.path, '--encoder', 'flat', '--out', copy, '--resume'), f'{copy / "run.json"}: unreadable: broken JSON')
     elif broken == 'manifest.json':
         copy = tmp_path / 'zoo'; shutil.copytree(zoo.path, copy)
         (copy / 'manifest.json').write_text('{"format": "rnn_w')
         assert_one_line(run('rwr_eval', '--zoo', copy, '--runs', trained, '--out', tmp_path / 'e'), f'{copy / "manifest.json"}')
-        assert_one_line(run('rwr_zoo', 'formal', '--out', copy, '--quiet'), f'{copy / "manifest.json"}: broken JSON')
+        assert_one_line(run('rwr_zoo', 'formal', '--out', copy, '--quiet'), f'{copy / "manifest.json"}: unreadable: broken JSON')
     else:
         out = tmp_path / 'repro'; out.mkdir()
         (out / 'timings.json').write_text('{"formal/zoo": {"sec')
-        assert_one_line(run('rwr_reproduce', '--out', out, '--quiet'), f'{out / "timings.json"}: broken JSON')
+        assert_one_line(run('rwr_reproduce', '--out', out, '--quiet'), f'{out / "timings.json"}: unreadable: broken JSON')
 
 
 @pytest.mark.parametrize('script,flag,value', [('rwr_zoo', '--workers', 0), ('rwr_zoo', '--workers', -2),
