@@ -640,12 +640,14 @@ def generator_pid(path) -> int | None:
     "The pid of the generator working on the folder `path` now, or None (no lock file, or a stale one: its process died)."
     file = Path(path) / _LOCK
     if fcntl is None or not file.exists(): return None
-    with open(file, 'a+') as f:
-        try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            f.seek(0); text = f.read().strip()
-            return int(text) if text.isdigit() else -1
-        fcntl.flock(f, fcntl.LOCK_UN)
+    try:
+        with open(file) as f:                     # read-only is enough to test a lock: a shared, read-only zoo folder works
+            try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                text = f.read().strip()
+                return int(text) if text.isdigit() else -1
+            fcntl.flock(f, fcntl.LOCK_UN)
+    except OSError: pass                          # unreadable: no generator can be named
     return None
 
 # %% ../nbs/02_zoo.ipynb #10a09bee
