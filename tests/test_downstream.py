@@ -141,15 +141,14 @@ def test_bad_input_from_the_command_line_is_one_line_and_exit_2(setup, tmp_path)
     assert not (tmp_path / 'out').exists()
 
 
-@pytest.mark.parametrize('case', ['missing_zoo', 'not_a_zoo', 'moved_zoo', 'other_rnns', 'broken_run_json', 'zero_seeds'])
+@pytest.mark.parametrize('case', ['missing_zoo', 'not_a_zoo', 'other_zoo', 'other_rnns', 'broken_run_json', 'zero_seeds'])
 def test_bad_input_is_one_line_and_exit_2(setup, tmp_path, capsys, case):
     root, zoo, runs = setup
     args = dict(zoo=str(zoo.path), runs=[str(runs[0])], out=str(tmp_path / 'out'), seeds=1, clone_samples=5, device='cpu')
     if case == 'missing_zoo': args['zoo'] = str(tmp_path / 'nowhere')
     if case == 'not_a_zoo': args['zoo'] = str(runs[0])
-    if case == 'moved_zoo':
-        args['zoo'] = str(tmp_path / 'copy')
-        shutil.copytree(zoo.path, args['zoo'])
+    if case == 'other_zoo':                                                  # the same RNNs, other weights
+        args['zoo'] = str(generate_zoo(zoo_config('tiny', seed=1), tmp_path / 'other', device='cpu', progress=False).path)
     if case in ('other_rnns', 'broken_run_json'):
         run = tmp_path / 'run'
         shutil.copytree(runs[0], run)
@@ -159,15 +158,24 @@ def test_bad_input_is_one_line_and_exit_2(setup, tmp_path, capsys, case):
     if case == 'zero_seeds': args['seeds'] = 0
     status, out, err = call_rwr_eval(capsys, **args)
     assert status == 2, (out, err)
-    expected = {'missing_zoo': 'not a folder', 'not_a_zoo': 'not a zoo', 'moved_zoo': 'trained on the zoo',
+    expected = {'missing_zoo': 'not a folder', 'not_a_zoo': 'not a zoo', 'other_zoo': 'trained on another zoo',
                 'other_rnns': 'trained on RNNs', 'broken_run_json': 'run.json: unreadable',
                 'zero_seeds': '--seeds: expected a positive number'}[case]
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith('rwr_eval: error: ') and expected in lines[0], err
     assert not (tmp_path / 'out').exists()                                   # nothing was started
-    if case == 'moved_zoo':                                                  # on purpose: allowed
+    if case == 'other_zoo':                                                  # on purpose: allowed
         status, out, err = call_rwr_eval(capsys, **args, any_zoo=True)
         assert status == 0 and (tmp_path / 'out' / 'results.md').exists(), err
+
+
+def test_a_copied_zoo_is_the_same_zoo(setup, tmp_path, capsys):
+    "Runs know their zoo by content: a copy (moved, another machine) evaluates without --any_zoo."
+    root, zoo, runs = setup
+    copy = shutil.copytree(zoo.path, tmp_path / 'copy')
+    status, out, err = call_rwr_eval(capsys, zoo=str(copy), runs=[str(runs[0])], out=str(tmp_path / 'out'), seeds=1,
+                                     clone_samples=5, device='cpu')
+    assert status == 0 and (tmp_path / 'out' / 'results.md').exists(), err
 
 
 def test_mnist_zoo(tmp_path):
