@@ -108,7 +108,8 @@ def reproduce_task(kind: str, preset: str, out: Path, timings: dict, device=None
                  lambda: generate_zoo(zoo_config(preset, kind=kind, **data), zoo_dir, device=device, workers=workers, progress=progress), save)
     jobs = [(train_config(preset, encoder=name, seed=seed), run_folder(out, kind, name, seed))
             for seed in range(EMULATION_SEEDS[preset]) for name in ENCODERS]
-    log(f"[{kind}] emulation: {len(ENCODERS)} encoders × {EMULATION_SEEDS[preset]} seeds → {out / kind / 'runs'}")
+    n = EMULATION_SEEDS[preset]
+    log(f"[{kind}] emulation: {len(ENCODERS)} encoders × {n} seed{'s' * (n > 1)} → {out / kind / 'runs'}")
     key, before = f'{kind}/emulation', timings.get(f'{kind}/emulation', {})
     spent, start = (before.get('seconds', 0.0) if before.get('unfinished') else 0.0), time.time()  # an interrupted stage's time so far
     def record(unfinished: bool):   # after every run: a kill loses at most the current runs' share of the stage time
