@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['TASKS', 'EVAL_SEEDS', 'EMULATION_SEEDS', 'TINY_NOTE', 'summarize_zoo', 'rwr_zoo', 'run_folder', 'train_runs',
-           'reproduce_task', 'plot_emulation_losses', 'write_report', 'rwr_reproduce']
+           'reproduce_task', 'plot_emulation_losses', 'emulation_table', 'write_report', 'rwr_reproduce']
 
 # %% ../nbs/10_cli.ipynb #f51fe01e
 import json, math, multiprocessing, os, sys, time
@@ -130,14 +130,14 @@ def reproduce_task(kind: str, preset: str, out: Path, timings: dict, device=None
     return results
 
 # %% ../nbs/10_cli.ipynb #3aed4ac3
-def _runs_of(out: Path, kind: str, preset: str) -> dict[str, list[Path]]:
-    return {name: [run_folder(out, kind, name, s) for s in range(EMULATION_SEEDS[preset])] for name in ENCODERS}
+def _runs_of(out: Path, kind: str, seeds: int) -> dict[str, list[Path]]:
+    return {name: [run_folder(out, kind, name, s) for s in range(seeds)] for name in ENCODERS}
 
-def plot_emulation_losses(out: Path, kind: str, preset: str):
-    "Per encoder, every seed: validation (solid) and OOD (dashed) loss on top, the z gaps on val below (all: solid, same step: dotted)."
+def plot_emulation_losses(out: Path, kind: str, seeds: int = 1):
+    "Per encoder, seeds 0 to `seeds` − 1 (folders `run_folder` names): validation (solid) and OOD (dashed) loss on top, the z gaps on val below (all: solid, same step: dotted)."
     from matplotlib.figure import Figure
     fig = Figure(figsize=(16, 5.5)); axes = fig.subplots(2, len(ENCODERS), sharey='row')
-    for (name, runs), top, bottom in zip(_runs_of(out, kind, preset).items(), axes[0], axes[1]):
+    for (name, runs), top, bottom in zip(_runs_of(out, kind, seeds).items(), axes[0], axes[1]):
         for seed, run in enumerate(runs):
             metrics = read_metrics(run); steps = [m['step'] for m in metrics]; color = f'C{seed}'
             top.plot(steps, [m['val_loss'] for m in metrics], color=color, label=f'seed {seed} val')
@@ -154,11 +154,11 @@ def plot_emulation_losses(out: Path, kind: str, preset: str):
 TINY_NOTE = ("The `tiny` preset checks the plumbing only: its zoo and encoders are far too small and too briefly trained "
              "for any number below to mean anything; run `--preset small` or `paper` for results.")
 
-def _emulation_table(out: Path, kind: str, preset: str) -> list[str]:
-    "One row per emulation run: its last evaluation's losses and z gaps, and its own training time."
+def emulation_table(out: Path, kind: str, seeds: int = 1) -> list[str]:
+    "Markdown lines: one row per emulation run (seeds 0 to `seeds` − 1): its last evaluation's losses and z gaps, and its own training time."
     lines = ["| encoder | seed | steps | val loss | OOD loss | z gap val | z gap OOD | same-step z gap val | time |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for name, runs in _runs_of(out, kind, preset).items():
+    for name, runs in _runs_of(out, kind, seeds).items():
         for seed, run in enumerate(runs):
             last = read_metrics(run)[-1]
             cells = [f"{last.get(k, math.nan):.4f}" for k in ('val_loss', 'ood_loss', 'z_gap_val', 'z_gap_ood', 'z_gap_same_step_val')]
@@ -179,8 +179,8 @@ def write_report(out: Path, preset: str, kinds, timings: dict, device) -> Path:
                   "### Emulation (self-supervised)", "",
                   "A z gap is the emulation loss with the codes shuffled between the RNNs of a batch minus the loss with their own: "
                   "how much the emulator uses the code. The same-step gap shuffles only among snapshots of the same training step, "
-                  "so it leaves out what the code says about training progress.", "", *_emulation_table(out, kind, preset)]
-        plot_emulation_losses(out, kind, preset).savefig(out / kind / 'losses.png', dpi=100)
+                  "so it leaves out what the code says about training progress.", "", *emulation_table(out, kind, EMULATION_SEEDS[preset])]
+        plot_emulation_losses(out, kind, EMULATION_SEEDS[preset]).savefig(out / kind / 'losses.png', dpi=100)
         lines += ["", f"![emulation losses and z gaps]({kind}/losses.png)", "", "### Downstream", "",
                   (out / kind / 'eval' / 'results.md').read_text().strip(), "",
                   f"![codes, PCA]({kind}/eval/codes.png)", "", f"![predicted vs true]({kind}/eval/predictions.png)", ""]
