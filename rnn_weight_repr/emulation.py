@@ -137,7 +137,7 @@ class TrainConfig:
 
     def to_json(self) -> dict: return json.loads(json.dumps(asdict(self)))
 
-# small: the recipe chosen on the validation split (section "Choosing the small recipe"); paper: the paper's
+# small: measured on the validation split (table "Where we differ from the paper" below); paper: the paper's
 TRAIN_PRESETS = {
     'tiny': dict(encoder_preset='tiny', emulator_hidden_size=32, steps=30, batch_size=16, eval_every=10,
                  eval_rows=32, checkpoint_every=10),
