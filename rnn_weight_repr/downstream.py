@@ -584,8 +584,8 @@ def _variant(config: TrainConfig) -> str:
 def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 100, clone_rows: int = 128,
                   batch_size: int = 256, device=None, any_zoo: bool = False, log=None, overwrite: bool = False,
                   partitions: int = 10, inits: int = 3, min_step: int = 1, min_performance: float = 0.3,
-                  resamples: int = 1_000) -> dict[str, dict]:
-    "Evaluate the encoders of `run_dirs` (several seeds of one encoder pooled) and the baselines on `zoo` under the `Protocol` these settings make; write results.md, results.csv, differences.csv, codes.png and predictions.png into `out`; {label: result}."
+                  resamples: int = 1_000, pairs=()) -> dict[str, dict]:
+    "Evaluate the encoders of `run_dirs` (several seeds of one encoder pooled) and the baselines on `zoo` under the `Protocol` these settings make; write results.md, results.csv, differences.csv (the `comparisons` and any further `pairs` of row labels), codes.png and predictions.png into `out`; {label: result}."
     if seeds < 1: raise ValueError(f"seeds: expected a positive number, got {seeds}")
     run_dirs = [Path(r) for r in run_dirs]
     if not run_dirs: raise ValueError("runs: expected at least one training run folder")
@@ -623,7 +623,7 @@ def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 
     constant = evaluate_codes(np.zeros((len(zoo), 1)), zoo, replace(protocol, seeds=1), predictors=('constant',))
     results['chance'] = dict(type='chance', members=[{k.replace('/constant', f'/{p}'): v for k, v in constant.items()
                                                       for p in ('mlp', 'linear')}])
-    write_results(results, zoo, out, protocol)
+    write_results(results, zoo, out, protocol, pairs)
     trained = {group: np.load(out / 'codes' / f'{_slug(labels[members[0]])}.npy') for group, members in groups.items()}
     plot_codes(trained, zoo).savefig(out / 'codes.png', dpi=110)
     plot_predictions(trained, zoo).savefig(out / 'predictions.png', dpi=110)
@@ -758,14 +758,16 @@ def _markdown(results: dict, summaries: dict, differences: dict, zoo: Zoo, proto
                     "evaluated split's mean." + (" Angle: mean circular error of atan2 of the predicted (sin, cos); lower is better." if mnist else "")]
 
 # %% ../nbs/09_downstream.ipynb #5ad17d53
-def write_results(results: dict[str, dict], zoo: Zoo, out, protocol: Protocol | int = Protocol()) -> Path:
-    "From `evaluate_runs`' results write into `out` results.csv (per model: mean, std, 95% interval of every score), differences.csv (the `comparisons`) and results.md (both as tables); returns the Markdown path."
+def write_results(results: dict[str, dict], zoo: Zoo, out, protocol: Protocol | int = Protocol(), pairs=()) -> Path:
+    "From `evaluate_runs`' results write into `out` results.csv (per model: mean, std, 95% interval of every score), differences.csv (the `comparisons`, then any further `pairs` of row labels) and results.md (both as tables); returns the Markdown path."
     out, splits = Path(out), ('val', 'ood')
+    if unknown := [label for pair in pairs for label in pair if label not in results]:
+        raise ValueError(f"pairs: {unknown[0]!r} is not a row of the results; expected one of {list(results)}")
     protocol = Protocol(seeds=protocol) if isinstance(protocol, int) else protocol
     resampler, keys = _Resampler(zoo, protocol), _keys(zoo, splits, protocol)
     summaries = {label: {k: resampler.summary(r['members'], k) for k in keys} for label, r in results.items()}
     differences = {(a, b): {k: resampler.difference(results[a]['members'], results[b]['members'], k) for k in keys}
-                   for a, b in comparisons(results)}
+                   for a, b in dict.fromkeys([*comparisons(results), *map(tuple, pairs)])}
     stats = ('mean', 'std', 'ci95_lo', 'ci95_hi')
     suffix = lambda stat: '' if stat == 'mean' else f'_{stat}'
     _write_csv(out / 'results.csv', ['model', 'type', 'step'] + [k + suffix(s) for k in keys for s in stats],
