@@ -10,14 +10,16 @@ interruption), then evaluates them downstream with the library's protocol and wr
     python experiments/emulation_study.py train ... --jobs "interactive:1000:0/objective=foreign;sequences_per_rnn=4"
     # evaluate every finished run of --runs and write OUT/{results,scale}.csv, scale.png
     python experiments/emulation_study.py evaluate --zoo runs/small/formal/zoo --runs runs/study --out nbs/results/study
+    # what the emulators write: OUT/clones.md
+    python experiments/emulation_study.py clones --zoo runs/small/formal/zoo --runs runs/study --only interactive-3000-seed0
 """
-import argparse, csv, json, os, sys, time
+import argparse, csv, json, os, re, sys, time
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from rnn_weight_repr.emulation import TrainConfig, read_metrics, train_config, train_emulation
+from rnn_weight_repr.emulation import TrainConfig, load_run, read_metrics, train_config, train_emulation
 from rnn_weight_repr.zoo import Zoo
 
 
@@ -49,22 +51,61 @@ def train(args):
               f"· same step {last['z_gap_same_step_val']:.4f}", flush=True)
 
 
+def code_spread(encoder: torch.nn.Module, zoo: Zoo, split: str = 'val') -> dict:
+    "How far the unit codes u = z/|z| of `split` spread: RMS distance to their training step's mean (within) and of those means to all (between)."
+    from rnn_weight_repr.downstream import embed_zoo
+    rows = zoo.split(split)
+    codes = torch.as_tensor(embed_zoo(encoder, zoo, rows, device='cpu'), dtype=torch.float64)
+    units, steps = torch.nn.functional.normalize(codes, dim=-1).numpy(), np.asarray(zoo.steps)[rows]
+    means = {s: units[steps == s].mean(0) for s in np.unique(steps)}
+    within = np.sqrt(np.mean([np.sum((u - means[s]) ** 2) for u, s in zip(units, steps)]))
+    between = np.sqrt(np.mean([np.sum((m - units.mean(0)) ** 2) for m in means.values()]))
+    return {f'code_spread_same_step_{split}': float(within), f'code_spread_between_steps_{split}': float(between)}
+
+
+def untrained_spread(encoder: str, zoo: Zoo, inits: int = 3) -> dict:
+    "`code_spread` of the untrained encoder at the `small` sizes, averaged over `inits` initialisations (as the downstream baselines)."
+    from rnn_weight_repr.emulation import build_model
+    spreads = []
+    for init in range(inits):
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(init)
+            spreads.append(code_spread(build_model(zoo.spec, train_config('small', encoder=encoder)).encoder, zoo))
+    return {k: float(np.mean([s[k] for s in spreads])) for k in spreads[0]}
+
+
+def objective_pairs(results: dict) -> list[tuple[str, str]]:
+    "(row under another objective, row of the paper's objective) for each pair of trained rows of one encoder and length."
+    def recipe(label):                              # 'ENCODER-STEPS' and the objective of a row's runs, seeds set aside
+        names = {run.split('[')[-1].rstrip(']') for run in results[label]['runs']}
+        keys = {(re.sub(r'-seed\d+', '', n.split('-objective=')[0]), n.partition('-objective=')[2] or 'own') for n in names}
+        return keys.pop() if len(keys) == 1 else None
+    rows = {key: label for label, r in results.items() if r['type'] == 'trained' and (key := recipe(label))}
+    return [(label, rows[(length, 'own')]) for (length, objective), label in rows.items()
+            if objective != 'own' and (length, 'own') in rows]
+
+
 def evaluate(args):
-    from rnn_weight_repr.downstream import evaluate_runs
+    from rnn_weight_repr.downstream import Protocol, evaluate_runs, write_results
     torch.set_num_threads(args.threads)
     zoo = Zoo.load(args.zoo)
     runs = sorted(p for p in Path(args.runs).iterdir() if (p / 'result.json').exists())
     if args.only: runs = [r for r in runs if any(r.name.startswith(o) for o in args.only.split(','))]
     if not args.variants: runs = [r for r in runs if '=' not in r.name]              # recipe variants only when asked
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
-    evaluate_runs(zoo, runs, out / 'eval', seeds=args.seeds, log=lambda m: print(m, flush=True))
+    results = evaluate_runs(zoo, runs, out / 'eval', seeds=args.seeds, log=lambda m: print(m, flush=True))
+    if pairs := objective_pairs(results):                       # each other objective minus the paper's, same encoder and steps
+        write_results(results, zoo, out / 'eval', Protocol(seeds=args.seeds), pairs)
     rows = []
     for run in runs:
         last = read_metrics(run)[-1]
         config = TrainConfig(**json.loads((run / 'run.json').read_text())['identity']['train'])
-        rows.append(dict(run=run.name, encoder=config.encoder, steps=config.steps, seed=config.seed,
+        rows.append(dict(run=run.name, encoder=config.encoder, objective=config.objective, steps=config.steps, seed=config.seed,
                          **{k: last[k] for k in ('val_loss', 'ood_loss', 'z_gap_val', 'z_gap_ood',
-                                                 'z_gap_same_step_val', 'z_gap_same_step_ood', 'seconds')}))
+                                                 'z_gap_same_step_val', 'z_gap_same_step_ood', 'seconds')},
+                         **code_spread(load_run(run).encoder, zoo)))
+    for encoder in sorted({r['encoder'] for r in rows}):            # the untrained encoders: step 0 of the scale
+        rows.append(dict(run=f'random {encoder}', encoder=encoder, objective='', steps=0, seed='', **untrained_spread(encoder, zoo)))
     with open(out / 'runs.csv', 'w', newline='') as f:
         writer = csv.DictWriter(f, list(rows[0])); writer.writeheader(); writer.writerows(rows)
     print(out / 'runs.csv')
@@ -75,52 +116,75 @@ def _read_csv(path: Path) -> list[dict]:
     with open(path, newline='') as f: return list(csv.DictReader(f))
 
 
+def _on_the_scale(name: str) -> bool:
+    "A run of the plain recipe or of the plain recipe with another objective (other recipe variants are not on the scale)."
+    return all(tag.startswith('objective=') for tag in name.split('-')[3:])
+
+
 def scale_table(out: Path, predictor: str = 'mlp') -> list[dict]:
-    "One row per (encoder, emulation steps) of the plain recipe: exact task, clone validity and z gaps; steps 0 = untrained."
+    "One row per (encoder, objective, emulation steps): exact task, clone validity, z gaps and code spread; steps 0 = untrained."
     results = {r['model']: r for r in _read_csv(out / 'eval' / 'results.csv')}
-    runs = [r for r in _read_csv(out / 'runs.csv') if '=' not in r['run']]        # recipe variants are not on the scale
+    listed = _read_csv(out / 'runs.csv')
+    untrained = {r['encoder']: r for r in listed if r['run'].startswith('random ')}
+    runs = [r for r in listed if not r['run'].startswith('random ') and _on_the_scale(r['run'])]
     number = lambda row, key: float(row[key]) if row.get(key) not in (None, '') else float('nan')
     table = []
-    for encoder in sorted({r['encoder'] for r in runs}):
+    for encoder, objective in sorted({(r['encoder'], r['objective']) for r in runs}):
+        line = [r for r in runs if (r['encoder'], r['objective']) == (encoder, objective)]
         points = {0: (results.get(f'random {encoder}'), [])}
-        for steps in sorted({int(r['steps']) for r in runs if r['encoder'] == encoder}):
-            members = [r for r in runs if r['encoder'] == encoder and int(r['steps']) == steps]
+        for steps in sorted({int(r['steps']) for r in line}):
+            members = [r for r in line if int(r['steps']) == steps]
             names = ' + '.join(r['run'] for r in members)
             row = next((v for k, v in results.items() if v['type'] == 'trained' and
                         (k == encoder or k.endswith(f'[{names}]'))), None)
             points[steps] = (row, members)
         for steps, (row, members) in points.items():
             if row is None: continue
-            entry = dict(encoder=encoder, steps=steps, seeds=len(members) or 'inits')
+            entry = dict(encoder=encoder, objective=objective, steps=steps, seeds=len(members) or 'inits')
             for split in ('val', 'ood'):
                 key = f'exact_task/{split}/{predictor}'
                 entry |= {f'exact_task_{split}{s}': number(row, key + s) for s in ('', '_ci95_lo', '_ci95_hi')}
             entry |= {f'clone_val{s}': number(row, 'clone/val' + s) for s in ('', '_ci95_lo', '_ci95_hi')}
-            for key in ('z_gap_val', 'z_gap_same_step_val', 'z_gap_ood', 'z_gap_same_step_ood'):
-                entry[key] = float(np.mean([float(m[key]) for m in members])) if members else float('nan')
+            for key in ('z_gap_val', 'z_gap_same_step_val', 'z_gap_ood', 'z_gap_same_step_ood',
+                        'code_spread_same_step_val', 'code_spread_between_steps_val'):
+                sources = members or [untrained.get(encoder, {})]           # untrained: only the code spread is known
+                entry[key] = float(np.mean([number(m, key) for m in sources]))
             table.append(entry)
     with open(out / 'scale.csv', 'w', newline='') as f:
         writer = csv.DictWriter(f, list(table[0])); writer.writeheader(); writer.writerows(table)
     return table
 
 
-def plot_scale(table: list[dict]):
-    "The scale study: exact task (val, OOD), clone validity and the same-step z gap against emulation steps, per encoder."
+UNTRAINED_AT = 100     # where the untrained point sits on the log axis
+
+
+def plot_scale(table: list[dict], chance: dict | None = None):
+    "The scale study against emulation steps, a line per encoder and objective: exact task (val, OOD), same-step z gap, code spread within a step, clone validity."
     from matplotlib.figure import Figure
-    fig = Figure(figsize=(15, 3.6)); axes = fig.subplots(1, 4)
+    fig = Figure(figsize=(19, 3.9)); axes = fig.subplots(1, 5)
+    lines = sorted({(r['encoder'], r['objective']) for r in table})
+    colours = {e: f'C{i}' for i, e in enumerate(sorted({e for e, _ in lines}))}
     panels = (('exact_task_val', 'exact task · validation'), ('exact_task_ood', 'exact task · OOD'),
-              ('clone_val', 'clone valid fraction · validation'), ('z_gap_same_step_val', 'same-step z gap · validation'))
+              ('z_gap_same_step_val', 'same-step z gap · validation'),
+              ('code_spread_same_step_val', 'unit codes: spread within a step · val'), ('clone_val', 'clone valid fraction · validation'))
     for ax, (key, title) in zip(axes, panels):
-        for encoder in sorted({r['encoder'] for r in table}):
-            rows = sorted((r for r in table if r['encoder'] == encoder), key=lambda r: r['steps'])
-            x = [max(r['steps'], 300) for r in rows]                     # untrained drawn at 300 on the log axis
+        for (encoder, objective), offset in zip(lines, np.linspace(0.96, 1.04, len(lines))):
+            rows = sorted((r for r in table if (r['encoder'], r['objective']) == (encoder, objective)), key=lambda r: r['steps'])
+            x = [max(r['steps'], UNTRAINED_AT) * offset for r in rows]     # side by side, so the intervals stay apart
             y = [r[key] for r in rows]
+            style = dict(marker='o', color=colours[encoder], linestyle='-' if objective == 'own' else '--',
+                         label=encoder if objective == 'own' else f'{encoder} · {objective}')
             if f'{key}_ci95_lo' in rows[0]:
                 low = [r[key] - r[f'{key}_ci95_lo'] for r in rows]; high = [r[f'{key}_ci95_hi'] - r[key] for r in rows]
-                ax.errorbar(x, y, yerr=[low, high], marker='o', capsize=3, label=encoder)
-            else: ax.plot(x, y, marker='o', label=encoder)
+                ax.errorbar(x, y, yerr=[low, high], capsize=3, **style)
+            else: ax.plot(x, y, **style)
+        if chance and key in chance: ax.axhline(chance[key], color='grey', linestyle=':', label='chance')
         ax.set_xscale('log'); ax.set_title(title, fontsize=10); ax.grid(alpha=.3)
-        ax.set_xlabel('emulation steps (leftmost: untrained)')
+        if key.startswith('code_spread'): ax.set_yscale('log')          # collapse spans orders of magnitude
+        ticks = sorted({max(r['steps'], UNTRAINED_AT) for r in table})
+        ax.set_xticks(ticks, ['none' if t == UNTRAINED_AT else f'{t:,}' for t in ticks], minor=False)
+        ax.set_xticks([], minor=True)
+        ax.set_xlabel('emulation steps')
     axes[0].legend(fontsize=8)
     fig.tight_layout()
     return fig
@@ -129,13 +193,41 @@ def plot_scale(table: list[dict]):
 def figure(args):
     out = Path(args.out)
     table = scale_table(out)
-    plot_scale(table).savefig(out / 'scale.png', dpi=110)
+    chance_row = next(r for r in _read_csv(out / 'eval' / 'results.csv') if r['model'] == 'chance')
+    chance = {f'exact_task_{split}': float(chance_row[f'exact_task/{split}/mlp']) for split in ('val', 'ood')}
+    plot_scale(table, chance).savefig(out / 'scale.png', dpi=110)
     print(out / 'scale.png')
+
+
+def clones(args):
+    "What the emulator writes given z: for a few well-trained validation RNNs of distinct tasks, their own string and clones."
+    from rnn_weight_repr.downstream import emulate_strings, string_scores
+    from rnn_weight_repr.languages import accept, decode
+    torch.set_num_threads(args.threads)
+    zoo = Zoo.load(args.zoo)
+    val = zoo.split('val')
+    order = val[np.argsort(-np.asarray(zoo.performance)[val], kind='stable')]
+    rows = list({tuple(zoo.tasks[r]): int(r) for r in order[::-1]}.values())[::-1][:args.rows]   # the best RNN of each task
+    lines = ["| run | task (d1, d2, d3) | a valid string of the RNN | three clones | clones valid · RNN |", "|---|---|---|---|---|"]
+    for name in args.only.split(','):
+        model = load_run(Path(args.runs) / name).eval()
+        with torch.no_grad():
+            z = model.encoder(torch.from_numpy(np.asarray(zoo.params[rows], dtype=np.float32)))
+            strings = emulate_strings(model.emulator, z, 100, zoo.sequences.shape[-1], torch.Generator().manual_seed(0))
+        valid = string_scores(strings, zoo.tasks[rows])
+        for i, row in enumerate(rows):
+            stored = torch.as_tensor(np.array(zoo.sequences[row]))
+            own = decode(stored[accept(stored, torch.as_tensor(zoo.tasks[row]).long())[0].int().argmax()])  # its first valid string
+            lines.append(f"| {name} | {tuple(int(t) for t in zoo.tasks[row])} | `{own}` | "
+                         f"{' '.join(f'`{c}`' for c in decode(strings[i, :3]))} | {valid[i]:.2f} · {zoo.performance[row]:.2f} |")
+    out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
+    (out / 'clones.md').write_text('\n'.join(lines) + '\n')
+    print(out / 'clones.md')
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('command', choices=('train', 'evaluate', 'figure'))
+    parser.add_argument('command', choices=('train', 'evaluate', 'figure', 'clones'))
     parser.add_argument('--zoo', required=True)
     parser.add_argument('--runs', required=True)
     parser.add_argument('--jobs', default='')
@@ -143,9 +235,10 @@ def main(argv=None):
     parser.add_argument('--only', default='', help='evaluate: only runs whose names start with one of these')
     parser.add_argument('--variants', action='store_true', help='evaluate: include recipe variants (runs named …-key=value)')
     parser.add_argument('--seeds', type=int, default=3, help='evaluate: predictor seeds')
+    parser.add_argument('--rows', type=int, default=3, help='clones: validation RNNs shown (the best of distinct tasks)')
     parser.add_argument('--threads', type=int, default=1)
     args = parser.parse_args(argv)
-    dict(train=train, evaluate=evaluate, figure=figure)[args.command](args)
+    dict(train=train, evaluate=evaluate, figure=figure, clones=clones)[args.command](args)
 
 
 if __name__ == '__main__':
