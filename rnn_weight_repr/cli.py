@@ -155,13 +155,14 @@ TINY_NOTE = ("The `tiny` preset checks the plumbing only: its zoo and encoders a
              "for any number below to mean anything; run `--preset small` or `paper` for results.")
 
 def emulation_table(out: Path, kind: str, seeds: int = 1) -> list[str]:
-    "Markdown lines: one row per emulation run (seeds 0 to `seeds` − 1): its last evaluation's losses and z gaps, and its own training time."
-    lines = ["| encoder | seed | steps | val loss | OOD loss | z gap val | z gap OOD | same-step z gap val | time |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    "Markdown lines: one row per emulation run (seeds 0 to `seeds` − 1): its last evaluation's losses, z gaps and code spread, and its own training time."
+    lines = ["| encoder | seed | steps | val loss | OOD loss | z gap val | z gap OOD | same-step z gap val | code spread val | time |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, runs in _runs_of(out, kind, seeds).items():
         for seed, run in enumerate(runs):
             last = read_metrics(run)[-1]
             cells = [f"{last.get(k, math.nan):.4f}" for k in ('val_loss', 'ood_loss', 'z_gap_val', 'z_gap_ood', 'z_gap_same_step_val')]
+            cells.append(f"{last.get('code_spread_val', math.nan):.1e}")             # collapse is a matter of decades
             lines.append(f"| {name} | {seed} | {last['step']:.0f} | {' | '.join(cells)} | {_duration(last['seconds'])} |")
     return lines
 
@@ -179,7 +180,8 @@ def write_report(out: Path, preset: str, kinds, timings: dict, device) -> Path:
                   "### Emulation (self-supervised)", "",
                   "A z gap is the emulation loss with the codes shuffled between the RNNs of a batch minus the loss with their own: "
                   "how much the emulator uses the code. The same-step gap shuffles only among snapshots of the same training step, "
-                  "so it leaves out what the code says about training progress.", "", *emulation_table(out, kind, EMULATION_SEEDS[preset])]
+                  "so it leaves out what the code says about training progress. The code spread is how far the directions z/|z| "
+                  "of one training step's RNNs lie from their mean (0: one code per step, whatever the task).", "", *emulation_table(out, kind, EMULATION_SEEDS[preset])]
         plot_emulation_losses(out, kind, EMULATION_SEEDS[preset]).savefig(out / kind / 'losses.png', dpi=100)
         lines += ["", f"![emulation losses and z gaps]({kind}/losses.png)", "", "### Downstream", "",
                   (out / kind / 'eval' / 'results.md').read_text().strip(), "",

@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['LOSSES', 'OBJECTIVES', 'TRAIN_PRESETS', 'Emulator', 'output_divergence', 'stored_behaviour', 'EmulationModel',
            'TrainConfig', 'train_config', 'build_model', 'learning_rate_at', 'clip_per_module', 'training_batch',
-           'evaluate', 'code_shuffle', 'code_gaps', 'TrainingDiverged', 'load_checkpoint', 'read_metrics',
-           'plot_losses', 'plot_z_gaps', 'plot_run', 'train_emulation', 'load_run', 'rwr_train']
+           'evaluate', 'code_shuffle', 'code_spread', 'code_gaps', 'TrainingDiverged', 'load_checkpoint',
+           'read_metrics', 'plot_losses', 'plot_z_gaps', 'plot_code_spread', 'plot_run', 'train_emulation', 'load_run',
+           'rwr_train']
 
 # %% ../nbs/08_emulation.ipynb #90b20ca9
 import csv, json, math, os, sys, time
@@ -225,11 +226,19 @@ def code_shuffle(groups, seed: int = 0) -> np.ndarray:
         if len(members) > 1: perm[members] = np.roll(members, 1)           # a cycle: nobody keeps their own
     return perm
 
+def code_spread(codes, groups) -> float:
+    "Root-mean-square distance of the unit codes z/|z| [R, code] to the mean unit code of their group (e.g. their training step)."
+    units = F.normalize(torch.as_tensor(codes).double(), dim=-1)
+    groups = torch.as_tensor(np.unique(np.asarray(groups), return_inverse=True)[1].reshape(-1))
+    means = torch.zeros(int(groups.max()) + 1, units.shape[1], dtype=units.dtype).index_add_(0, groups, units)
+    means /= torch.bincount(groups)[:, None]
+    return ((units - means[groups]) ** 2).sum(-1).mean().sqrt().item()
+
 @torch.no_grad()
 def code_gaps(model: EmulationModel, zoo: Zoo, rows, loss: str = 'tv', batch_size: int = 64, device='cpu', seed: int = 0) -> dict[str, float]:
-    "On `rows` (first stored sequence each): the emulation `loss`, and how much it rises when codes are shuffled between RNNs (`z_gap`) or only among snapshots of one training step (`z_gap_same_step`)."
+    "On `rows` (first stored sequence each): the emulation `loss`, how much it rises when codes are shuffled between RNNs (`z_gap`) or only among snapshots of one training step (`z_gap_same_step`), and the `code_spread` of their codes within a step."
     rows, was_training = np.asarray(rows), model.training
-    if len(rows) == 0: return dict(loss=math.nan, z_gap=math.nan, z_gap_same_step=math.nan)
+    if len(rows) == 0: return dict(loss=math.nan, z_gap=math.nan, z_gap_same_step=math.nan, code_spread=math.nan)
     model.eval()
     batches = [[t.to(device) for t in stored_behaviour(zoo, rows[s:s + batch_size], 0)] for s in range(0, len(rows), batch_size)]
     codes = torch.cat([model.encoder(theta) for theta, _, _ in batches])                     # [R, code]
@@ -243,14 +252,15 @@ def code_gaps(model: EmulationModel, zoo: Zoo, rows, loss: str = 'tv', batch_siz
             start += len(x)
         means[key] = total / len(rows)
     model.train(was_training)
-    return dict(loss=means['loss'], z_gap=means['z_gap'] - means['loss'], z_gap_same_step=means['z_gap_same_step'] - means['loss'])
+    return dict(loss=means['loss'], z_gap=means['z_gap'] - means['loss'], z_gap_same_step=means['z_gap_same_step'] - means['loss'],
+                code_spread=code_spread(codes, np.asarray(zoo.steps)[rows]))
 
 # %% ../nbs/08_emulation.ipynb #b6b6d9cc
 class TrainingDiverged(RuntimeError):
     "The loss became NaN or infinite; the last good checkpoint is kept."
 
 _METRICS = ('step', 'train_loss', 'val_loss', 'ood_loss', 'z_gap_val', 'z_gap_ood', 'z_gap_same_step_val',
-            'z_gap_same_step_ood', 'lr', 'seconds')
+            'z_gap_same_step_ood', 'code_spread_val', 'code_spread_ood', 'lr', 'seconds')
 
 def _run_identity(out: Path) -> dict:
     "The identity in `out`/run.json, or a `ValueError` naming the file."
@@ -342,11 +352,24 @@ def plot_z_gaps(metrics: list[dict], title: str = '', ax=None):
     if fig is not None: fig.tight_layout()
     return fig or ax.figure
 
-def plot_run(metrics: list[dict], title: str = ''):
-    "A run's figure: losses (left) and z gaps (right)."
+def plot_code_spread(metrics: list[dict], title: str = '', ax=None):
+    "The `code_spread` of the codes within a training step on val and OOD against step, on a log scale (collapse spans decades)."
     from matplotlib.figure import Figure
-    fig = Figure(figsize=(10, 3.2)); left, right = fig.subplots(1, 2)
-    plot_losses(metrics, title, left); plot_z_gaps(metrics, title, right)
+    fig = None
+    if ax is None: fig = Figure(figsize=(5, 3.2)); ax = fig.subplots()
+    steps = [m['step'] for m in metrics]
+    for key, label in (('code_spread_val', 'val'), ('code_spread_ood', 'OOD')):
+        ax.plot(steps, [m.get(key, math.nan) for m in metrics], label=label, marker='.' if len(steps) < 30 else None)
+    ax.set_yscale('log')
+    ax.set_xlabel('step'); ax.set_ylabel('spread of z/|z| within a step'); ax.set_title(title); ax.legend(fontsize=8); ax.grid(alpha=.3)
+    if fig is not None: fig.tight_layout()
+    return fig or ax.figure
+
+def plot_run(metrics: list[dict], title: str = ''):
+    "A run's figure: losses (left), z gaps (middle) and the codes' spread within a step (right)."
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(15, 3.2)); left, middle, right = fig.subplots(1, 3)
+    plot_losses(metrics, title, left); plot_z_gaps(metrics, title, middle); plot_code_spread(metrics, title, right)
     fig.tight_layout()
     return fig
 
@@ -426,7 +449,8 @@ def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: boo
             if rank == 0:
                 for split, rows in held_out.items():
                     gaps = code_gaps(model, zoo, rows, config.loss, config.batch_size, device, seed=config.seed)
-                    row |= {f'{split}_loss': gaps['loss'], f'z_gap_{split}': gaps['z_gap'], f'z_gap_same_step_{split}': gaps['z_gap_same_step']}
+                    row |= {f'{split}_loss': gaps['loss'], f'z_gap_{split}': gaps['z_gap'], f'z_gap_same_step_{split}': gaps['z_gap_same_step'],
+                            f'code_spread_{split}': gaps['code_spread']}
                 metrics.append(row)
                 _write_metrics(out / 'metrics.csv', metrics)
                 bar.set_postfix_str(f"train {row['train_loss']:.4f} · val {row['val_loss']:.4f} · OOD {row['ood_loss']:.4f}")
