@@ -162,7 +162,8 @@ def emulation_table(out: Path, kind: str, seeds: int = 1) -> list[str]:
         for seed, run in enumerate(runs):
             last = read_metrics(run)[-1]
             cells = [f"{last.get(k, math.nan):.4f}" for k in ('val_loss', 'ood_loss', 'z_gap_val', 'z_gap_ood', 'z_gap_same_step_val')]
-            cells.append(f"{last.get('code_spread_val', math.nan):.1e}")             # collapse is a matter of decades
+            spread = last.get('code_spread_val', math.nan)                            # runs of versions before it: none
+            cells.append(f"{spread:.1e}" if math.isfinite(spread) else '—')           # collapse is a matter of decades
             lines.append(f"| {name} | {seed} | {last['step']:.0f} | {' | '.join(cells)} | {_duration(last['seconds'])} |")
     return lines
 
