@@ -185,7 +185,7 @@ def plot_scale(table: list[dict], chance: dict | None = None):
         ax.set_xticks(ticks, ['none' if t == UNTRAINED_AT else f'{t:,}' for t in ticks], minor=False)
         ax.set_xticks([], minor=True)
         ax.set_xlabel('emulation steps')
-    axes[0].legend(fontsize=8)
+    axes[0].legend(fontsize=7, loc='upper left')          # the top right holds the longest runs
     fig.tight_layout()
     return fig
 
