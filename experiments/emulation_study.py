@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from rnn_weight_repr.emulation import TrainConfig, load_run, read_metrics, train_config, train_emulation
+from rnn_weight_repr.downstream import embed_zoo, random_codes
+from rnn_weight_repr.emulation import TrainConfig, code_spread, load_run, read_metrics, train_config, train_emulation
 from rnn_weight_repr.zoo import Zoo
 
 
@@ -51,26 +52,25 @@ def train(args):
               f"· same step {last['z_gap_same_step_val']:.4f}", flush=True)
 
 
-def code_spread(encoder: torch.nn.Module, zoo: Zoo, split: str = 'val') -> dict:
-    "How far the unit codes u = z/|z| of `split` spread: RMS distance to their training step's mean (within) and of those means to all (between)."
-    from rnn_weight_repr.downstream import embed_zoo
+def spread_of(codes: np.ndarray, steps: np.ndarray, split: str = 'val') -> dict:
+    "The library's `code_spread` of `codes` within their training `steps`, and the RMS distance of the steps' mean unit codes to all."
+    units = torch.nn.functional.normalize(torch.as_tensor(codes, dtype=torch.float64), dim=-1).numpy()
+    means = np.stack([units[steps == s].mean(0) for s in np.unique(steps)])
+    between = np.sqrt(np.mean(np.sum((means - units.mean(0)) ** 2, -1)))
+    return {f'code_spread_same_step_{split}': code_spread(codes, steps), f'code_spread_between_steps_{split}': float(between)}
+
+
+def run_spread(run: Path, zoo: Zoo, split: str = 'val') -> dict:
+    "`spread_of` the codes a trained run's encoder gives the snapshots of `split`."
     rows = zoo.split(split)
-    codes = torch.as_tensor(embed_zoo(encoder, zoo, rows, device='cpu'), dtype=torch.float64)
-    units, steps = torch.nn.functional.normalize(codes, dim=-1).numpy(), np.asarray(zoo.steps)[rows]
-    means = {s: units[steps == s].mean(0) for s in np.unique(steps)}
-    within = np.sqrt(np.mean([np.sum((u - means[s]) ** 2) for u, s in zip(units, steps)]))
-    between = np.sqrt(np.mean([np.sum((m - units.mean(0)) ** 2) for m in means.values()]))
-    return {f'code_spread_same_step_{split}': float(within), f'code_spread_between_steps_{split}': float(between)}
+    return spread_of(embed_zoo(load_run(run).encoder, zoo, rows, device='cpu'), np.asarray(zoo.steps)[rows], split)
 
 
-def untrained_spread(encoder: str, zoo: Zoo, inits: int = 3) -> dict:
-    "`code_spread` of the untrained encoder at the `small` sizes, averaged over `inits` initialisations (as the downstream baselines)."
-    from rnn_weight_repr.emulation import build_model
-    spreads = []
-    for init in range(inits):
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(init)
-            spreads.append(code_spread(build_model(zoo.spec, train_config('small', encoder=encoder)).encoder, zoo))
+def untrained_spread(encoder: str, zoo: Zoo, inits: int = 3, split: str = 'val') -> dict:
+    "`spread_of` the untrained encoder at the `small` sizes, averaged over `inits` initialisations (the downstream baselines' codes)."
+    rows = zoo.split(split)
+    spreads = [spread_of(random_codes(train_config('small', encoder=encoder), zoo, init)[rows], np.asarray(zoo.steps)[rows], split)
+               for init in range(inits)]
     return {k: float(np.mean([s[k] for s in spreads])) for k in spreads[0]}
 
 
@@ -103,7 +103,7 @@ def evaluate(args):
         rows.append(dict(run=run.name, encoder=config.encoder, objective=config.objective, steps=config.steps, seed=config.seed,
                          **{k: last[k] for k in ('val_loss', 'ood_loss', 'z_gap_val', 'z_gap_ood',
                                                  'z_gap_same_step_val', 'z_gap_same_step_ood', 'seconds')},
-                         **code_spread(load_run(run).encoder, zoo)))
+                         **run_spread(run, zoo)))
     for encoder in sorted({r['encoder'] for r in rows}):            # the untrained encoders: step 0 of the scale
         rows.append(dict(run=f'random {encoder}', encoder=encoder, objective='', steps=0, seed='', **untrained_spread(encoder, zoo)))
     with open(out / 'runs.csv', 'w', newline='') as f:
