@@ -11,7 +11,6 @@ import argparse, time
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from rnn_weight_repr.emulation import build_model, clip_per_module, output_divergence, train_config
 from rnn_weight_repr.encoders import ENCODERS

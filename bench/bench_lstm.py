@@ -7,7 +7,6 @@ Prints one table, both methods measured in the same run.
 import argparse, time
 
 import torch
-from torch import nn
 
 from rnn_weight_repr.lstm import LSTMSpec
 
@@ -52,7 +51,7 @@ def main():
     base = results['nn.LSTM loop']
     print(f"{args.rnns} RNNs × batch {args.batch} × {args.length} steps, forward+backward, {device} "
           f"({torch.get_num_threads()} threads), torch {torch.__version__}")
-    print(f"| method | ms | speed-up |\n|---|---:|---:|")
+    print("| method | ms | speed-up |\n|---|---:|---:|")
     for name, t in results.items(): print(f"| {name} | {t * 1e3:.1f} | {base / t:.2f}× |")
 
 

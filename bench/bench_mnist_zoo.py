@@ -70,8 +70,8 @@ def main():
             ('nn.LSTM, one model at a time', timed(one_by_one, args.steps, device))]
     print(f"device {device}, M = {M} RNNs, batch {B} images of 50 tiles, {args.steps} timed steps, "
           f"{torch.get_num_threads()} CPU threads")
-    print(f"| trainer | ms per step (all M) | RNN-steps/s | images/s per RNN | speed-up |")
-    print(f"|---|---:|---:|---:|---:|")
+    print("| trainer | ms per step (all M) | RNN-steps/s | images/s per RNN | speed-up |")
+    print("|---|---:|---:|---:|---:|")
     slowest = max(t for _, t in rows)
     for name, seconds in rows:
         print(f"| {name} | {seconds * 1e3:,.1f} | {M / seconds:,.1f} | {B / seconds:,.0f} | {slowest / seconds:.2f}× |")

@@ -13,7 +13,7 @@ interruption), then evaluates them downstream with the library's protocol and wr
     # what the emulators write: OUT/clones.md
     python experiments/emulation_study.py clones --zoo runs/small/formal/zoo --runs runs/study --only interactive-3000-seed0
 """
-import argparse, csv, json, os, re, sys, time
+import argparse, csv, json, re, time
 from pathlib import Path
 
 import numpy as np

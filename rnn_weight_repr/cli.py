@@ -7,7 +7,7 @@ __all__ = ['TASKS', 'EVAL_SEEDS', 'EMULATION_SEEDS', 'TINY_NOTE', 'summarize_zoo
            'reproduce_task', 'plot_emulation_losses', 'emulation_table', 'write_report', 'rwr_reproduce']
 
 # %% ../nbs/10_cli.ipynb #f51fe01e
-import json, math, multiprocessing, os, sys, time
+import json, math, multiprocessing, os, time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Literal
@@ -17,8 +17,8 @@ import torch
 from fastcore.script import call_parse
 
 from . import __version__
-from .console import CommandError, check_device, check_out_folder, one_line_errors, read_json
-from .zoo import Zoo, generate_zoo, zoo_config, PRESETS, PRESETS_BY_KIND
+from .console import check_device, check_out_folder, one_line_errors, read_json
+from .zoo import Zoo, generate_zoo, zoo_config
 
 # %% ../nbs/10_cli.ipynb #e72e6725
 def summarize_zoo(zoo: Zoo) -> str:

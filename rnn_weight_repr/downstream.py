@@ -12,7 +12,7 @@ __all__ = ['FORMAL_PROPERTIES', 'MNIST_PROPERTIES', 'PREDICTORS', 'CACHE_VERSION
            'nearest_in_zoo']
 
 # %% ../nbs/09_downstream.ipynb #b1a51c2c
-import csv, json, math, re, sys, time, warnings
+import csv, json, re, sys, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from fastcore.script import call_parse
 from torch import Tensor, nn
 
 from .languages import BOS, accept
-from .zoo import SPLITS, Zoo, ZooError, default_device
+from .zoo import SPLITS, Zoo, default_device
 from .console import check_device, check_out_folder, one_line_errors, read_json
 from .emulation import EmulationModel, _run_identity, build_model, load_checkpoint, load_run
 
@@ -438,7 +438,6 @@ def plot_predictions(codes: dict[str, np.ndarray], zoo: Zoo, prop: Property | No
 
 # %% ../nbs/09_downstream.ipynb #c1bb507c
 import hashlib, shutil
-from . import __version__
 
 CACHE_VERSION = 2   # 2: per-row values (cross-fitted exact task, bootstrap intervals)
 

@@ -10,9 +10,9 @@ __all__ = ['LOSSES', 'OBJECTIVES', 'TRAIN_PRESETS', 'Emulator', 'output_divergen
            'rwr_train']
 
 # %% ../nbs/08_emulation.ipynb #90b20ca9
-import csv, json, math, os, sys, time
+import csv, json, math, os, time
 from typing import Literal
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +26,7 @@ from . import __version__
 from .console import CommandError, check_device, check_out_folder, one_line_errors, read_json
 from .encoders import make_encoder, ENCODERS
 from .lstm import LSTMSpec
-from .zoo import SPLITS, Zoo, _barrier, _distributed, default_device
+from .zoo import Zoo, _barrier, _distributed, default_device
 
 # %% ../nbs/08_emulation.ipynb #1f552036
 class Emulator(nn.Module):

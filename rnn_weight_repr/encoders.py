@@ -9,7 +9,7 @@ __all__ = ['ENCODERS', 'MECHANISTIC', 'FUNCTIONALIST', 'SIZE_PRESETS', 'make_enc
 from torch import nn
 
 from .lstm import LSTMSpec
-from .mechanistic import (FlatEncoder, LayerwiseStatistics, ParameterTransformer, permutation_augment,
+from .mechanistic import (FlatEncoder, LayerwiseStatistics, ParameterTransformer,
                                          SIZE_PRESETS as _MECHANISTIC_SIZES)
 from .nfn import NFNEncoder, SIZE_PRESETS as _NFN_SIZES
 from .probing import InteractiveProber, NonInteractiveProber, SIZE_PRESETS as _PROBING_SIZES

@@ -8,7 +8,6 @@ __all__ = ['TOKENS', 'NUM_TOKENS', 'BOS', 'EOS', 'SEQUENCE_LENGTH', 'MIN_DIFFERE
            'encode', 'task_entropy']
 
 # %% ../nbs/01_formal_languages.ipynb #bda53075
-import math
 from typing import Sequence
 
 import torch

@@ -12,7 +12,7 @@ __all__ = ['PAPER_SNAPSHOT_STEPS', 'PAPER_LR_KNOTS', 'KINDS', 'MNIST_WEIGHT_DECA
 
 # %% ../nbs/02_zoo.ipynb #830d85bd
 import csv, hashlib, json, math, os, shutil, time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np

@@ -168,8 +168,8 @@ def test_damaged_checkpoint(damage, zoo, trained, tmp_path):
 
 def test_zoo_with_nan_weights_in_rwr_eval(zoo, trained, tmp_path):
     bad = nan_zoo(zoo, tmp_path / 'nan-zoo', rows=(7, 9))
-    line = assert_one_line(run('rwr_eval', '--zoo', bad, '--runs', trained, '--out', tmp_path / 'e', '--any_zoo'),
-                           'hold NaN or infinite weights: rows [7, 9]', 'Zoo.verify()')
+    assert_one_line(run('rwr_eval', '--zoo', bad, '--runs', trained, '--out', tmp_path / 'e', '--any_zoo'),
+                    'hold NaN or infinite weights: rows [7, 9]', 'Zoo.verify()')
     assert not (tmp_path / 'e').exists()
 
 

@@ -1,5 +1,5 @@
 """`rwr_train` as a user drives it: end to end, killed and resumed, two DDP processes, bad input, divergence."""
-import json, os, signal, subprocess, sys, time
+import os, signal, subprocess, sys, time
 from pathlib import Path
 
 import pytest

@@ -1,6 +1,5 @@
 """Every code block of the README (generated from nbs/index.ipynb) runs as written after the README's first command."""
 import os, re, subprocess, sys
-from pathlib import Path
 
 from conftest import ROOT, readme_first_command
 

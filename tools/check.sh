@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The project's test command (README): notebooks and exports agree, notebook tests pass, pytest passes.
+# The project's test command (README): notebooks and exports agree, lint is clean, notebook tests pass, pytest passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,9 @@ if [ "$before" != "$after" ]; then
   exit 1
 fi
 python tools/make_readme.py --check
+
+echo "== ruff: pyflakes rules (unused imports and names, undefined names) on the notebooks, the package, tests, tools and scripts"
+ruff check --select F --output-format concise nbs rnn_weight_repr tests tools bench experiments
 
 echo "== nbdev_test (notebooks at the tiny preset; cells flagged slow/gpu are skipped)"
 # one thread per notebook: two notebooks run at once on two cores, more threads would only fight
