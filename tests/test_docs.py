@@ -49,6 +49,47 @@ def with_title_from_front_matter(path: Path) -> Path:
     return path
 
 
+def cells_of(row: str) -> int:
+    "Cells of a Markdown table row: '|' inside code spans and math, and escaped '\\|', do not count."
+    row = re.sub(r'\$[^$]*\$', '', re.sub(r'`[^`]*`', '', row)).replace('\\|', '')
+    return row.strip().strip('|').count('|') + 1
+
+
+def table_problems(markdown: str) -> list[str]:
+    "Each Markdown table (consecutive lines starting with '|') needs a header, a separator line, and rows as wide as the header."
+    blocks, block = [], []
+    for line in markdown.split('\n') + ['']:
+        if line.lstrip().startswith('|'): block.append(line.strip())
+        elif block: blocks.append(block); block = []
+    problems = []
+    for block in blocks:
+        if len(block) < 2 or not re.fullmatch(r'\|(:?-+:?\|)+', block[1].replace(' ', '')):
+            problems.append(f"a table row without a header and separator line above it: {block[0][:90]!r}"); continue
+        problems += [f"a row of {cells_of(row)} cells in a table of {cells_of(block[0])}: {row[:90]!r}"
+                     for row in block[2:] if cells_of(row) != cells_of(block[0])]
+    return problems
+
+
+def test_table_problems_finds_a_stray_row_and_a_short_row():
+    good = "| file | holds |\n|---|---:|\n| `a|b` | $|z|$ and \\| |\n"
+    assert table_problems(good) == []
+    assert 'without a header' in table_problems(good + "\nsome prose\n| `manifest.json` | spec |\n")[0]
+    assert 'a row of 1 cells in a table of 2' in table_problems(good + "| lonely |\n")[0]
+
+
+@pytest.mark.parametrize('chapter', CHAPTERS)
+def test_every_markdown_table_is_whole(chapter):
+    "A row that slipped out of its table renders as a paragraph of pipes; a short row shifts its cells."
+    cells = json.loads((ROOT / 'nbs' / chapter).read_text())['cells']
+    problems = [f"cell {i}: {p}" for i, c in enumerate(cells) if c['cell_type'] == 'markdown' for p in table_problems(''.join(c['source']))]
+    assert not problems, f"{chapter}: " + '; '.join(problems)
+
+
+def test_readme_and_result_tables_are_whole():
+    for path in [ROOT / 'README.md', *sorted((ROOT / 'nbs' / 'results').rglob('*.md'))]:
+        assert not table_problems(path.read_text()), f"{path}: {table_problems(path.read_text())}"
+
+
 @pytest.mark.parametrize('chapter', CHAPTERS)
 def test_chapter_renders_and_opens_without_errors(rendered, chapter):
     page = rendered / chapter.replace('.ipynb', '.html')
