@@ -16,7 +16,13 @@ def test_lock_lstm_implements_definition_on_all_inputs(n, k):
 
 
 def test_lock_lstm_agrees_detects_a_wrong_lock():
-    # the check can fail: a lock built for other secrets does not answer like f_s
+    # the checker can fail: gates that do not saturate (gain 3) or an inverted read-out answer otherwise than f_s
+    assert lock_lstm_agrees(3, 2, gain=3.0)[0] is False
+    assert lock_lstm_agrees(3, 2, logit_scale=-4.0)[0] is False
+
+
+def test_a_lock_for_other_secrets_answers_otherwise():
+    # the weights depend on the secret: the lock LSTMs of the secrets in reverse order do not answer like f_s
     secrets, inputs = all_secrets(3, 2), all_secrets(5, 2)
     logits, _ = lock_spec(3, 2).forward(lock_weights(secrets.flip(0), 2), F.one_hot(inputs, 2).float())
     expected = lock_outputs(secrets[:1].expand(len(inputs), 3), inputs, 2)
