@@ -7,7 +7,7 @@ the anchors of the authors' code measured on this project's 2-core CPU (DESIGN.m
 Formal-language sizes: RNNs LSTMSpec(6, 32, 2, 6), one stored sequence of 41 steps each. One table, all encoders
 measured in the same run (median of the repeats). On a GPU it adds steps/s and the time 100k steps would take.
 """
-import argparse, time
+import argparse
 
 import torch
 import torch.nn.functional as F
@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from rnn_weight_repr.emulation import build_model, clip_per_module, output_divergence, train_config
 from rnn_weight_repr.encoders import ENCODERS
 from rnn_weight_repr.lstm import LSTMSpec
+from timing import timed
 
 ANCHOR_MS = {'layerwise_statistics': 120, 'flat': 140, 'parameter_transformer': 8_281, 'nfn': 653,
              'noninteractive': 274, 'interactive': 266}  # authors' code, 2-core CPU, batch 64
@@ -44,16 +45,6 @@ def training_step(name, preset, batch, device, amp, compile_encoder):
     return step, sum(p.numel() for p in model.encoder.parameters())
 
 
-def timed(fn, device, repeats, warmup=2):
-    for _ in range(warmup): fn()
-    if device.type == 'cuda': torch.cuda.synchronize()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter(); fn()
-        if device.type == 'cuda': torch.cuda.synchronize()
-        times.append(time.perf_counter() - start)
-    return sorted(times)[len(times) // 2]
-
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -74,7 +65,7 @@ def main():
     print(header)
     for name in args.only:
         step, params = training_step(name, args.preset, args.batch, device, args.amp, args.compile)
-        seconds = timed(step, device, args.repeats)
+        seconds = timed(step, device, args.repeats, warmup=2).wall
         line = f"{name:22} {params:>11,} {1e3 * seconds:>9.1f} {ANCHOR_MS[name]:>9,} {ANCHOR_MS[name] / (1e3 * seconds):>7.1f}×"
         if device.type == 'cuda': line += f" {1 / seconds:>8.1f} {1e5 * seconds / 3600:>9.2f}h"
         print(line, flush=True)

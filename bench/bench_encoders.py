@@ -5,7 +5,7 @@
 Prints one table (median of the repeats), all encoders measured in the same run. `ENCODERS` is the list
 of (name, constructor) pairs; the probing encoders join it when `rnn_weight_repr.probing` provides them.
 """
-import argparse, importlib, time
+import argparse, importlib
 from functools import partial
 
 import torch
@@ -14,6 +14,7 @@ from rnn_weight_repr.lstm import LSTMSpec
 from rnn_weight_repr.mechanistic import FlatEncoder, LayerwiseStatistics, ParameterTransformer
 from rnn_weight_repr.mechanistic import SIZE_PRESETS as MECHANISTIC_PRESETS
 from rnn_weight_repr.nfn import NFNEncoder, SIZE_PRESETS as NFN_PRESETS
+from timing import timed
 
 ENCODERS = [('layerwise_statistics', LayerwiseStatistics), ('flat', FlatEncoder),
             ('parameter_transformer', ParameterTransformer),
@@ -38,18 +39,6 @@ def preset_sizes(name, preset):
     "Constructor sizes of encoder `name` (a variant `base[...]` uses its base's) at `preset`."
     return SIZE_PRESETS.get(name.split('[')[0], {}).get(preset, {})
 
-
-def timed(fn, device, repeats):
-    "Median wall-clock and process-CPU seconds of `fn` (CPU time is steadier on a shared machine)."
-    fn()  # warm-up: allocations, kernel selection
-    if device.type == 'cuda': torch.cuda.synchronize()
-    walls, cpus = [], []
-    for _ in range(repeats):
-        wall, cpu = time.perf_counter(), time.process_time()
-        fn()
-        if device.type == 'cuda': torch.cuda.synchronize()
-        walls.append(time.perf_counter() - wall); cpus.append(time.process_time() - cpu)
-    return sorted(walls)[len(walls) // 2], sorted(cpus)[len(cpus) // 2]
 
 
 def main():

@@ -4,23 +4,13 @@
 
 Prints one table, both methods measured in the same run.
 """
-import argparse, time
+import argparse
 
 import torch
 
 from rnn_weight_repr.lstm import LSTMSpec
+from timing import timed
 
-
-def timed(fn, device, repeats):
-    fn()  # warm-up: allocations, kernel selection
-    if device.type == 'cuda': torch.cuda.synchronize()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        if device.type == 'cuda': torch.cuda.synchronize()
-        times.append(time.perf_counter() - start)
-    return sorted(times)[len(times) // 2]  # median
 
 
 def main():
@@ -46,8 +36,8 @@ def main():
             lstm.zero_grad(); linear.zero_grad()
             linear(lstm(x[m])[0]).square().mean().backward()
 
-    results = {'nn.LSTM loop': timed(loop, device, args.repeats),
-               'LSTMSpec.forward': timed(batched, device, args.repeats)}
+    results = {'nn.LSTM loop': timed(loop, device, args.repeats).wall,
+               'LSTMSpec.forward': timed(batched, device, args.repeats).wall}
     base = results['nn.LSTM loop']
     print(f"{args.rnns} RNNs × batch {args.batch} × {args.length} steps, forward+backward, {device} "
           f"({torch.get_num_threads()} threads), torch {torch.__version__}")

@@ -5,26 +5,15 @@ forward, one AdamW over [M, P]) against the same M trained one at a time with `n
     python bench/bench_mnist_zoo.py --device cpu --runs 16 --steps 5
     python bench/bench_mnist_zoo.py --device cuda --runs 256 --steps 20
 """
-import argparse, time
+import argparse
 
 import torch
 import torch.nn.functional as F
 
 from rnn_weight_repr.mnist import load_mnist, tile_sequences, training_step
 from rnn_weight_repr.zoo import ZooConfig
+from timing import timed
 
-
-def sync(device):
-    if device.type == 'cuda': torch.cuda.synchronize(device)
-
-
-def timed(step, steps: int, device) -> float:
-    "Seconds per call of `step`, after one warm-up call."
-    step(); sync(device)
-    start = time.perf_counter()
-    for _ in range(steps): step()
-    sync(device)
-    return (time.perf_counter() - start) / steps
 
 
 def main():
@@ -66,8 +55,8 @@ def main():
             loss = F.cross_entropy(logits.flatten(0, 1), labels[index[m]][:, None].expand(-1, logits.shape[1]).flatten())
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
 
-    rows = [('batched LSTMSpec, one AdamW over [M, P]', timed(batched, args.steps, device)),
-            ('nn.LSTM, one model at a time', timed(one_by_one, args.steps, device))]
+    rows = [('batched LSTMSpec, one AdamW over [M, P]', timed(batched, device, args.steps).wall),
+            ('nn.LSTM, one model at a time', timed(one_by_one, device, args.steps).wall)]
     print(f"device {device}, M = {M} RNNs, batch {B} images of 50 tiles, {args.steps} timed steps, "
           f"{torch.get_num_threads()} CPU threads")
     print("| trainer | ms per step (all M) | RNN-steps/s | images/s per RNN | speed-up |")

@@ -4,24 +4,14 @@
 
 Prints one table (median of the repeats), every configuration measured in the same run.
 """
-import argparse, time
+import argparse
 
 import torch
 
 from rnn_weight_repr.lstm import LSTMSpec
 from rnn_weight_repr.probing import InteractiveProber, NonInteractiveProber
+from timing import timed
 
-
-def timed(fn, device, repeats):
-    fn()  # warm-up: allocations, kernel selection
-    if device.type == 'cuda': torch.cuda.synchronize()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        if device.type == 'cuda': torch.cuda.synchronize()
-        times.append(time.perf_counter() - start)
-    return sorted(times)[len(times) // 2]  # median
 
 
 def main():
@@ -45,9 +35,9 @@ def main():
                 encoder(theta).square().mean().backward()
 
             with torch.no_grad():
-                forward = timed(lambda: encoder(theta), device, args.repeats)
+                forward = timed(lambda: encoder(theta), device, args.repeats).wall
             rows.append((name, k, sum(p.numel() for p in encoder.parameters()), forward,
-                         timed(step, device, args.repeats)))
+                         timed(step, device, args.repeats).wall))
     print(f"B={args.batch} RNNs of {spec}, probe length {args.length}, {device} "
           f"({torch.get_num_threads()} threads), torch {torch.__version__}, median of {args.repeats}")
     print("| encoder | k | parameters | forward ms | forward+backward ms |\n|---|---:|---:|---:|---:|")

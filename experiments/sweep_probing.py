@@ -3,11 +3,11 @@
 formal-language zoo that `rwr_reproduce --preset small` wrote; then all of them go through the downstream evaluation
 together, so their table rows compare directly.
 
-    python bench/sweep_probing.py [--root runs/small] [--steps 1000] [--device cpu] [--threads 1]
+    python experiments/sweep_probing.py [--root runs/small] [--steps 1000] [--device cpu] [--threads 1]
 
 Writes ROOT/formal/sweep/k{K}-T{T}/ (emulation runs, resumable) and ROOT/formal/sweep/eval/ (results.md, results.csv,
-figures). Every run of the sweep has the same number of steps, so the sweep compares settings with each other; the main
-`small` table's interactive run (2,000 steps) is a separate run.
+figures). Every run of the sweep has the same number of steps and the `small` preset's recipe otherwise, so the sweep
+compares settings with each other; the main `small` table's interactive runs are separate runs.
 """
 import argparse, time
 from pathlib import Path
