@@ -261,7 +261,7 @@ def clone_quality(model: EmulationModel, zoo: Zoo, rows, num_samples: int = 100,
             x = zoo.inputs(batch).to(device)                                          # [R, S, T, 16]
             S = x.shape[1]
             logits, _ = model.emulator(z.repeat_interleave(S, 0), x.flatten(0, 1))
-            rnn_class = torch.from_numpy(np.asarray(zoo.logits[batch][:, :, -1], dtype=np.float32)).argmax(-1)
+            rnn_class = torch.from_numpy(np.asarray(zoo.log_probs[batch][:, :, -1], dtype=np.float32)).argmax(-1)
             scores.append((logits[:, -1].argmax(-1).cpu().view(len(batch), S) == rnn_class).float().mean(1))
         else:
             strings = emulate_strings(model.emulator, z, num_samples, zoo.sequences.shape[-1], generator)

@@ -78,7 +78,7 @@ def stored_behaviour(zoo: Zoo, rows, sequence) -> tuple[Tensor, Tensor, Tensor]:
     inverse = np.argsort(order)
     r, s = rows[order], sequence[order]
     theta = torch.from_numpy(np.asarray(zoo.params[r], dtype=np.float32))[inverse]
-    target = torch.from_numpy(np.asarray(zoo.logits[r, s], dtype=np.float32))[inverse]
+    target = torch.from_numpy(np.asarray(zoo.log_probs[r, s], dtype=np.float32))[inverse]
     stored = np.asarray(zoo.sequences[r, s])[inverse]
     if stored.dtype.kind in 'iu':                      # token ids: the RNN read all but the last
         x = F.one_hot(torch.from_numpy(stored.astype(np.int64)), zoo.spec.input_size).float()

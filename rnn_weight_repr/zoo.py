@@ -433,7 +433,10 @@ class Zoo:
     @property
     def sequences(self) -> np.ndarray: return self.arrays['sequences']
     @property
-    def logits(self) -> np.ndarray: return self.arrays['logits']
+    def log_probs(self) -> np.ndarray:
+        "The stored behaviour: each snapshot's log-probabilities (not raw logits) on its stored sequences."
+        return self.arrays['logits']
+    logits = log_probs   # the name of the released format's file (`logits.npy`), kept as an alias
     @property
     def tasks(self) -> np.ndarray: return self.arrays['tasks']
     @property
@@ -477,7 +480,7 @@ def verify(self: Zoo, rows=None, max_rows: int = 256, tolerance: float = 0.01, b
         theta = torch.where(finite[:, None], theta, 0.)
         with torch.no_grad():
             out = self.spec.forward(theta, self.inputs(batch).to(device))[0]
-        stored = torch.from_numpy(np.asarray(self.logits[batch], dtype=np.float32)).to(device).log_softmax(-1).exp()
+        stored = torch.from_numpy(np.asarray(self.log_probs[batch], dtype=np.float32)).to(device).log_softmax(-1).exp()
         replayed = out[..., out.shape[-2] - stored.shape[-2]:, :].float().log_softmax(-1).exp()  # align the last steps
         distance = 0.5 * (replayed - stored).abs().sum(-1).flatten(1).amax(1)
         distance = torch.where(finite, distance.nan_to_num(nan=1.), torch.ones_like(distance))
@@ -559,7 +562,7 @@ class ZooDataset(torch.utils.data.Dataset):
         floats = zoo.kind == 'mnist'  # tiles and angles, not token ids and occurrence differences
         return (torch.from_numpy(np.array(zoo.params[r], dtype=np.float32)),
                 torch.from_numpy(np.array(zoo.sequences[r], dtype=np.float32 if floats else np.int64)),
-                torch.from_numpy(np.array(zoo.logits[r], dtype=np.float32)),
+                torch.from_numpy(np.array(zoo.log_probs[r], dtype=np.float32)),
                 torch.from_numpy(np.array(zoo.tasks[r], dtype=np.float32 if floats else np.int64)), facts)
 
 @patch

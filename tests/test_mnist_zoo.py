@@ -46,7 +46,7 @@ def assert_same_zoo(a: Zoo, b: Zoo):
 def test_console_script_generates_a_verified_mnist_zoo(reference):
     assert reference.kind == 'mnist' and len(reference) == 8 * 4
     assert reference.sequences.shape == (32, 8, 50, 16) and reference.sequences.dtype == np.float16
-    assert reference.logits.shape == (32, 8, 50, 10)
+    assert reference.log_probs.shape == (32, 8, 50, 10)
     assert reference.verify(max_rows=len(reference)).ok
     assert set(np.unique(reference.table['weight_decay'])) <= {0.0, 0.001, 0.01, 0.1}
     assert ((np.asarray(reference.tasks) >= 0) & (np.asarray(reference.tasks) < 360)).all()
