@@ -295,6 +295,7 @@ def _prepare_run_folder(out: Path, identity: dict, resume: bool, zoo_path=None) 
         (out / 'run.json').write_text(json.dumps(dict(identity=identity, library_version=__version__), indent=1))
     return False
 
+# %% ../nbs/08_emulation.ipynb #c81c4f2b
 def _save_atomic(obj, path: Path):
     tmp = path.with_name(path.name + '.tmp')
     torch.save(obj, tmp)
@@ -326,44 +327,40 @@ def _write_metrics(path: Path, rows: list[dict]):
         writer.writerows({**row, 'step': int(row['step'])} for row in rows)   # read back as floats after a resume
     os.replace(tmp, path)
 
-def plot_losses(metrics: list[dict], title: str = '', ax=None):
-    "Train, validation and OOD loss against step (a new matplotlib figure unless `ax` is given)."
+# %% ../nbs/08_emulation.ipynb #8654c8b7
+def _axes(ax, figsize=(5, 3.2)):
+    "`ax`, or the axes of a new figure (not pyplot's: nothing is shown unless asked); and that figure, or None."
+    if ax is not None: return ax, None
     from matplotlib.figure import Figure
-    fig = None
-    if ax is None: fig = Figure(figsize=(5, 3.2)); ax = fig.subplots()
+    fig = Figure(figsize=figsize)
+    return fig.subplots(), fig
+
+def _plot_series(metrics: list[dict], series, ax, title: str, ylabel: str, legend_size=None):
+    "One line per (key, label, style) of `series` against step; a column an older run did not log is drawn as NaN."
+    ax, fig = _axes(ax)
     steps = [m['step'] for m in metrics]
-    for key, label in (('train_loss', 'train'), ('val_loss', 'validation'), ('ood_loss', 'OOD')):
-        ax.plot(steps, [m[key] for m in metrics], label=label, marker='.' if len(steps) < 30 else None)
-    ax.set_xlabel('step'); ax.set_ylabel('emulation loss'); ax.set_title(title); ax.legend(); ax.grid(alpha=.3)
+    for key, label, style in series:
+        ax.plot(steps, [m.get(key, math.nan) for m in metrics], style, label=label, marker='.' if len(steps) < 30 else None)
+    ax.set_xlabel('step'); ax.set_ylabel(ylabel); ax.set_title(title); ax.legend(fontsize=legend_size); ax.grid(alpha=.3)
     if fig is not None: fig.tight_layout()
     return fig or ax.figure
+
+def plot_losses(metrics: list[dict], title: str = '', ax=None):
+    "Train, validation and OOD loss against step (a new matplotlib figure unless `ax` is given)."
+    return _plot_series(metrics, (('train_loss', 'train', '-'), ('val_loss', 'validation', '-'), ('ood_loss', 'OOD', '-')),
+                        ax, title, 'emulation loss')
 
 def plot_z_gaps(metrics: list[dict], title: str = '', ax=None):
     "The z gaps (codes shuffled between RNNs, or only within a training step) on val and OOD against step."
-    from matplotlib.figure import Figure
-    fig = None
-    if ax is None: fig = Figure(figsize=(5, 3.2)); ax = fig.subplots()
-    steps = [m['step'] for m in metrics]
-    for key, label, style in (('z_gap_val', 'val', '-'), ('z_gap_ood', 'OOD', '-'),
-                              ('z_gap_same_step_val', 'val, same step', '--'), ('z_gap_same_step_ood', 'OOD, same step', '--')):
-        ax.plot(steps, [m.get(key, math.nan) for m in metrics], style, label=label, marker='.' if len(steps) < 30 else None)
-    ax.axhline(0, color='k', lw=.6)
-    ax.set_xlabel('step'); ax.set_ylabel('z gap (loss, shuffled − own)'); ax.set_title(title); ax.legend(fontsize=8); ax.grid(alpha=.3)
-    if fig is not None: fig.tight_layout()
-    return fig or ax.figure
+    ax, _ = _axes(ax); ax.axhline(0, color='k', lw=.6)
+    return _plot_series(metrics, (('z_gap_val', 'val', '-'), ('z_gap_ood', 'OOD', '-'), ('z_gap_same_step_val', 'val, same step', '--'),
+                                  ('z_gap_same_step_ood', 'OOD, same step', '--')), ax, title, 'z gap (loss, shuffled − own)', 8)
 
 def plot_code_spread(metrics: list[dict], title: str = '', ax=None):
     "The `code_spread` of the codes within a training step on val and OOD against step, on a log scale (collapse spans decades)."
-    from matplotlib.figure import Figure
-    fig = None
-    if ax is None: fig = Figure(figsize=(5, 3.2)); ax = fig.subplots()
-    steps = [m['step'] for m in metrics]
-    for key, label in (('code_spread_val', 'val'), ('code_spread_ood', 'OOD')):
-        ax.plot(steps, [m.get(key, math.nan) for m in metrics], label=label, marker='.' if len(steps) < 30 else None)
-    ax.set_yscale('log')
-    ax.set_xlabel('step'); ax.set_ylabel('spread of z/|z| within a step'); ax.set_title(title); ax.legend(fontsize=8); ax.grid(alpha=.3)
-    if fig is not None: fig.tight_layout()
-    return fig or ax.figure
+    ax, _ = _axes(ax); ax.set_yscale('log')
+    return _plot_series(metrics, (('code_spread_val', 'val', '-'), ('code_spread_ood', 'OOD', '-')), ax, title,
+                        'spread of z/|z| within a step', 8)
 
 def plot_run(metrics: list[dict], title: str = ''):
     "A run's figure: losses (left), z gaps (middle) and the codes' spread within a step (right)."
