@@ -12,8 +12,14 @@ interruption), then evaluates them downstream with the library's protocol and wr
     python experiments/emulation_study.py evaluate --zoo runs/small/formal/zoo --runs runs/study --out nbs/results/study
     # what the emulators write: OUT/clones.md
     python experiments/emulation_study.py clones --zoo runs/small/formal/zoo --runs runs/study --only interactive-3000-seed0
+    # the zoo-size axis: the same jobs on zoos keeping K runs of each train task (val and OOD untouched), evaluated on the
+    # full zoo beside the full-zoo runs of --runs: OUT/zoo-size/{eval/,zoo_size.csv}
+    python experiments/emulation_study.py subzoo --zoo runs/small/formal/zoo --runs runs/study-zoo --keep 2,4
+    python experiments/emulation_study.py train --zoo runs/study-zoo/train2/zoo --runs runs/study-zoo/train2 --jobs ...
+    python experiments/emulation_study.py zoosize --zoo runs/small/formal/zoo --runs runs/study --only interactive-1000 \
+        --subzoos runs/study-zoo/train2,runs/study-zoo/train4
 """
-import argparse, csv, json, re, time
+import argparse, csv, hashlib, json, re, time
 from pathlib import Path
 
 import numpy as np
@@ -225,9 +231,69 @@ def clones(args):
     print(out / 'clones.md')
 
 
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
+    return h.hexdigest()
+
+
+def write_subzoo(zoo: Zoo, out: Path, keep: int) -> Path:
+    "A copy of `zoo` in `out` holding only the first `keep` runs of each train task (val and OOD runs all kept): a smaller zoo with the same splits."
+    if (out / 'manifest.json').exists(): return out
+    runs, train = np.asarray(zoo.runs), set(zoo.split('train').tolist())
+    kept_runs = set()
+    for task in np.unique(np.asarray(zoo.tasks), axis=0):
+        rows = np.flatnonzero((np.asarray(zoo.tasks) == task).all(1))
+        task_runs = sorted(set(runs[rows].tolist()))
+        kept_runs |= set(task_runs[:keep] if int(rows[0]) in train else task_runs)
+    rows = np.flatnonzero(np.isin(runs, sorted(kept_runs)))
+    out.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for name, array in zoo.arrays.items():
+        np.save(out / f'{name}.npy', np.asarray(array[rows]))
+        files[f'{name}.npy'] = dict(sha256=_sha256(out / f'{name}.npy'), shape=[len(rows), *array.shape[1:]], dtype=str(array.dtype))
+    lines = (zoo.path / 'snapshots.csv').read_text().splitlines()
+    (out / 'snapshots.csv').write_text('\n'.join([lines[0], *(lines[1 + r] for r in rows)]) + '\n')
+    files['snapshots.csv'] = dict(sha256=_sha256(out / 'snapshots.csv'))
+    manifest = dict(zoo.manifest, num_snapshots=len(rows), num_runs=len(kept_runs), files=files,
+                    subset_of=dict(zoo=zoo.fingerprint(), train_runs_per_task=keep))
+    (out / 'manifest.json').write_text(json.dumps(manifest, indent=1))
+    return out
+
+
+def subzoo(args):
+    zoo = Zoo.load(args.zoo)
+    for keep in map(int, args.keep.split(',')):
+        small = Zoo.load(write_subzoo(zoo, Path(args.runs) / f'train{keep}' / 'zoo', keep))
+        same = all(np.array_equal(np.unique(np.asarray(small.tasks)[small.split(s)], axis=0), np.unique(np.asarray(zoo.tasks)[zoo.split(s)], axis=0))
+                   for s in ('train', 'val', 'ood'))
+        assert same, "the subset changed the splits"
+        print(f"{small.path}: {small.manifest['num_runs']} runs, {len(small)} snapshots ({keep} per train task), splits unchanged")
+
+
+def zoosize(args):
+    "Evaluate on the full zoo the runs of --only trained on the full zoo (--runs) and on each subset zoo (--subzoos): OUT/zoo-size."
+    from rnn_weight_repr.downstream import evaluate_runs
+    torch.set_num_threads(args.threads)
+    zoo = Zoo.load(args.zoo)
+    picked = lambda folder: sorted(p for p in Path(folder).iterdir() if (p / 'result.json').exists()
+                                   and any(p.name.startswith(o) for o in args.only.split(',')))
+    sizes = {'all': picked(args.runs)} | {Path(f).name: picked(f) for f in args.subzoos.split(',')}
+    runs = [run for group in sizes.values() for run in group]
+    out = Path(args.out) / 'zoo-size'
+    results = evaluate_runs(zoo, runs, out / 'eval', seeds=args.seeds, any_zoo=True, log=lambda m: print(m, flush=True))
+    size_of = {Path(folder).name: size for size, folder in zip(sizes, [args.runs, *args.subzoos.split(',')])}
+    folder_of = lambda run_label: run_label.split('[')[-1].rstrip(']').split('/')[0]      # 'enc [train2/name]' → 'train2'
+    rows = [dict(model=label, size=size_of[folder_of(r['runs'][0])]) for label, r in results.items() if r['type'] == 'trained']
+    with open(out / 'sizes.csv', 'w', newline='') as f:
+        writer = csv.DictWriter(f, ['model', 'size']); writer.writeheader(); writer.writerows(rows)
+    print(out / 'sizes.csv')
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('command', choices=('train', 'evaluate', 'figure', 'clones'))
+    parser.add_argument('command', choices=('train', 'evaluate', 'figure', 'clones', 'subzoo', 'zoosize'))
     parser.add_argument('--zoo', required=True)
     parser.add_argument('--runs', required=True)
     parser.add_argument('--jobs', default='')
@@ -236,9 +302,11 @@ def main(argv=None):
     parser.add_argument('--variants', action='store_true', help='evaluate: include recipe variants (runs named …-key=value)')
     parser.add_argument('--seeds', type=int, default=3, help='evaluate: predictor seeds')
     parser.add_argument('--rows', type=int, default=3, help='clones: validation RNNs shown (the best of distinct tasks)')
+    parser.add_argument('--keep', default='2,4', help='subzoo: runs kept per train task, one zoo per value')
+    parser.add_argument('--subzoos', default='', help='zoosize: folders holding subset-zoo runs (made by subzoo, trained there)')
     parser.add_argument('--threads', type=int, default=1)
     args = parser.parse_args(argv)
-    dict(train=train, evaluate=evaluate, figure=figure, clones=clones)[args.command](args)
+    dict(train=train, evaluate=evaluate, figure=figure, clones=clones, subzoo=subzoo, zoosize=zoosize)[args.command](args)
 
 
 if __name__ == '__main__':
