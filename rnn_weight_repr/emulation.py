@@ -370,42 +370,91 @@ def plot_run(metrics: list[dict], title: str = ''):
     fig.tight_layout()
     return fig
 
+# %% ../nbs/08_emulation.ipynb #0a6a5d83
+def _identity(zoo: Zoo, config: TrainConfig) -> dict:
+    "What makes a run this run: its settings, the zoo by content (moved, it is the same), the RNNs' shape and their inputs."
+    token_inputs = np.asarray(zoo.sequences[:1]).dtype.kind in 'iu'
+    return dict(train=config.to_json(), zoo=zoo.fingerprint(), spec=asdict(zoo.spec), token_inputs=bool(token_inputs))
+
+def _check_trainable(zoo: Zoo, config: TrainConfig, out: Path, world: int):
+    "Refuse, before any step, a batch that does not split over the processes and a zoo with NaN weights (named by row)."
+    if config.batch_size % world:
+        raise ValueError(f"batch_size: {config.batch_size} RNNs do not split evenly over {world} processes")
+    try: zoo.check_finite()
+    except ValueError as e:
+        kept = f"; the run's last good checkpoint stays in {out / 'checkpoint.pt'}" if (out / 'checkpoint.pt').exists() else ''
+        raise ValueError(f"{e}{kept}") from None
+
+def _train_rows(zoo: Zoo, config: TrainConfig) -> np.ndarray:
+    "The train split's snapshots at least `config.min_performance` good."
+    rows = zoo.split('train')
+    rows = rows[np.asarray(zoo.performance)[rows] >= config.min_performance]
+    if len(rows) == 0: raise ValueError(f"{zoo.path}: no snapshot of the train split has performance ≥ {config.min_performance}")
+    return rows
+
+def _restore(out: Path, model: nn.Module, optimizer, batches: torch.Generator, device) -> tuple[int, list[dict]]:
+    "Load the run's checkpoint, if there is one, into model, optimiser and batch sampler: (its step, the metrics up to it)."
+    if not (out / 'checkpoint.pt').exists(): return 0, []
+    state = load_checkpoint(out / 'checkpoint.pt', device)
+    model.load_state_dict(state['model']); optimizer.load_state_dict(state['optimizer']); batches.set_state(state['generator'])
+    return state['step'], [m for m in read_metrics(out) if m['step'] <= state['step']]
+
+# %% ../nbs/08_emulation.ipynb #bcce011c
+def _train_step(trained: nn.Module, model: EmulationModel, optimizer, zoo: Zoo, rows: np.ndarray, config: TrainConfig,
+                batches: torch.Generator, step: int, rank: int, world: int, device, amp: bool) -> tuple[Tensor, Tensor]:
+    "One step on this process's share of the global batch: (loss, gradient norm), left on the device (no synchronisation)."
+    theta, x, target = training_batch(zoo, rows, config, batches)        # [B, P], [B, S, T, in], [B, S, T, out]
+    if model.encoder.needs_permutation_augmentation: theta = zoo.spec.random_permute(theta, batches)
+    for group in optimizer.param_groups: group['lr'] = learning_rate_at(step, config)
+    theta, x, target = (t[rank::world].to(device, non_blocking=True) for t in (theta, x, target))
+    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
+        logits = trained(theta, x)
+    loss = output_divergence(logits, target, config.loss).mean()
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    norm = clip_per_module(model, config.clip_grad_norm)
+    optimizer.step()
+    return loss.detach(), norm
+
+def _stop_if_diverged(loss_sum: Tensor, bad: Tensor, world: int, out: Path, step: int):
+    "Sum the processes' losses and non-finite counts; raise `TrainingDiverged` if any step since the last check was NaN or infinite."
+    if world > 1:
+        import torch.distributed as dist
+        for t in (loss_sum, bad): dist.all_reduce(t)
+        loss_sum /= world
+    if bad.item():
+        kept = torch.load(out / 'checkpoint.pt', weights_only=True)['step']
+        raise TrainingDiverged(f"the loss became NaN or infinite before step {step}; stopped. The last good "
+                               f"checkpoint (step {kept}) is kept in {out / 'checkpoint.pt'}; lower the learning rate, or check the zoo with Zoo.verify()")
+
+def _held_out_metrics(model: EmulationModel, zoo: Zoo, held_out: dict, config: TrainConfig, device) -> dict:
+    "Loss, z gaps and code spread on the fixed validation and OOD rows (`code_gaps`), as metrics.csv columns."
+    row = {}
+    for split, rows in held_out.items():
+        gaps = code_gaps(model, zoo, rows, config.loss, config.batch_size, device, seed=config.seed)
+        row |= {f'{split}_loss': gaps['loss'], f'z_gap_{split}': gaps['z_gap'], f'z_gap_same_step_{split}': gaps['z_gap_same_step'],
+                f'code_spread_{split}': gaps['code_spread']}
+    return row
+
 # %% ../nbs/08_emulation.ipynb #751a3efc
 def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: bool = False,
                     progress: bool = True, amp: bool = False) -> Path:
     "Train `config.encoder` by emulation on the train split of `zoo`; writes the run folder `out` and returns it."
     out, (rank, world) = Path(out), _distributed()
     device = torch.device(device) if device else default_device()
-    token_inputs = np.asarray(zoo.sequences[:1]).dtype.kind in 'iu'
-    identity = dict(train=config.to_json(), zoo=zoo.fingerprint(), spec=asdict(zoo.spec),   # the zoo by content: moved, it is the same
-                    token_inputs=bool(token_inputs))
-    if config.batch_size % world:
-        raise ValueError(f"batch_size: {config.batch_size} RNNs do not split evenly over {world} processes")
-    try: zoo.check_finite()                               # NaN weights: named by row before any step, not a NaN loss later
-    except ValueError as e:
-        kept = f"; the run's last good checkpoint stays in {out / 'checkpoint.pt'}" if (out / 'checkpoint.pt').exists() else ''
-        raise ValueError(f"{e}{kept}") from None
+    identity = _identity(zoo, config)
+    _check_trainable(zoo, config, out, world)
     finished = _prepare_run_folder(out, identity, resume, zoo.path) if rank == 0 else None
     _barrier(world)
     if rank != 0: finished = (out / 'result.json').exists()
     if finished: return out
 
     torch.manual_seed(config.seed)                        # the same initial model in every process
-    model = build_model(zoo.spec, config, token_inputs).to(device)
+    model = build_model(zoo.spec, config, identity['token_inputs']).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     batches = torch.Generator().manual_seed(config.seed)  # the same global batch in every process
-    train_rows = zoo.split('train')
-    train_rows = train_rows[np.asarray(zoo.performance)[train_rows] >= config.min_performance]
-    if len(train_rows) == 0: raise ValueError(f"{zoo.path}: no snapshot of the train split has performance ≥ {config.min_performance}")
-    held_out = {split: _eval_rows(zoo.split(split), config.eval_rows) for split in ('val', 'ood')}
-
-    step, metrics = 0, []
-    if (out / 'checkpoint.pt').exists():
-        state = load_checkpoint(out / 'checkpoint.pt', device)
-        model.load_state_dict(state['model']); optimizer.load_state_dict(state['optimizer'])
-        batches.set_state(state['generator']); step = state['step']
-        metrics = [m for m in read_metrics(out) if m['step'] <= step]
-
+    train_rows, held_out = _train_rows(zoo, config), {split: _eval_rows(zoo.split(split), config.eval_rows) for split in ('val', 'ood')}
+    step, metrics = _restore(out, model, optimizer, batches, device)
     def checkpoint():
         if rank == 0:
             _save_atomic(dict(model=model.state_dict(), optimizer=optimizer.state_dict(), step=step,
@@ -413,45 +462,23 @@ def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: boo
     if step == 0: checkpoint()                            # a good state to fall back on
 
     trained = nn.parallel.DistributedDataParallel(model) if world > 1 else model
-    augment = model.encoder.needs_permutation_augmentation
     loss_sum, bad = torch.zeros((), device=device), torch.zeros((), device=device)
     since, start = 0, time.time() - (metrics[-1]['seconds'] if metrics else 0.0)
     bar = tqdm(range(step, config.steps), desc=config.encoder, disable=not (progress and rank == 0), leave=False)
     for _ in bar:
-        theta, x, target = training_batch(zoo, train_rows, config, batches)   # [B, P], [B, S, T, in], [B, S, T, out]
-        if augment: theta = zoo.spec.random_permute(theta, batches)
-        for group in optimizer.param_groups: group['lr'] = learning_rate_at(step, config)
-        theta, x, target = (t[rank::world].to(device, non_blocking=True) for t in (theta, x, target))
-        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
-            logits = trained(theta, x)
-        loss = output_divergence(logits, target, config.loss).mean()
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        norm = clip_per_module(model, config.clip_grad_norm)
-        optimizer.step()
-        loss_sum += loss.detach(); bad += ~torch.isfinite(loss.detach()) | ~torch.isfinite(norm)
-        step, since = step + 1, since + 1
-        if step % config.eval_every and step % config.checkpoint_every and step != config.steps: continue
-        if world > 1:
-            import torch.distributed as dist
-            for t in (loss_sum, bad): dist.all_reduce(t)
-            loss_sum /= world
-        if bad.item():
-            kept = torch.load(out / 'checkpoint.pt', weights_only=True)['step']
-            raise TrainingDiverged(f"the loss became NaN or infinite before step {step}; stopped. The last good "
-                                   f"checkpoint (step {kept}) is kept in {out / 'checkpoint.pt'}; lower the learning rate, or check the zoo with Zoo.verify()")
-        if step % config.eval_every == 0 or step == config.steps:
+        loss, norm = _train_step(trained, model, optimizer, zoo, train_rows, config, batches, step, rank, world, device, amp)
+        loss_sum += loss; bad += ~torch.isfinite(loss) | ~torch.isfinite(norm)
+        step, since, last = step + 1, since + 1, step + 1 == config.steps
+        if step % config.eval_every and step % config.checkpoint_every and not last: continue
+        _stop_if_diverged(loss_sum, bad, world, out, step)   # before anything is written: the last good checkpoint survives
+        if step % config.eval_every == 0 or last:
             row = dict(step=step, train_loss=loss_sum.item() / since, lr=learning_rate_at(step - 1, config), seconds=time.time() - start)
             loss_sum.zero_(); since = 0
             if rank == 0:
-                for split, rows in held_out.items():
-                    gaps = code_gaps(model, zoo, rows, config.loss, config.batch_size, device, seed=config.seed)
-                    row |= {f'{split}_loss': gaps['loss'], f'z_gap_{split}': gaps['z_gap'], f'z_gap_same_step_{split}': gaps['z_gap_same_step'],
-                            f'code_spread_{split}': gaps['code_spread']}
-                metrics.append(row)
+                metrics.append(row | _held_out_metrics(model, zoo, held_out, config, device))
                 _write_metrics(out / 'metrics.csv', metrics)
-                bar.set_postfix_str(f"train {row['train_loss']:.4f} · val {row['val_loss']:.4f} · OOD {row['ood_loss']:.4f}")
-        if step % config.checkpoint_every == 0 or step == config.steps: checkpoint()
+                bar.set_postfix_str(f"train {row['train_loss']:.4f} · val {metrics[-1]['val_loss']:.4f} · OOD {metrics[-1]['ood_loss']:.4f}")
+        if step % config.checkpoint_every == 0 or last: checkpoint()
     if rank == 0:
         plot_run(metrics, f"{config.encoder} ({config.encoder_preset})").savefig(out / 'losses.png', dpi=120)
         (out / 'result.json').write_text(json.dumps(dict(metrics[-1], encoder=config.encoder), indent=1))
