@@ -274,7 +274,7 @@ def subzoo(args):
 
 def zoosize(args):
     "Evaluate on the full zoo the runs of --only trained on the full zoo (--runs) and on each subset zoo (--subzoos): OUT/zoo-size."
-    from rnn_weight_repr.downstream import evaluate_runs
+    from rnn_weight_repr.downstream import Protocol, evaluate_runs, write_results
     torch.set_num_threads(args.threads)
     zoo = Zoo.load(args.zoo)
     picked = lambda folder: sorted(p for p in Path(folder).iterdir() if (p / 'result.json').exists()
@@ -286,6 +286,10 @@ def zoosize(args):
     size_of = {Path(folder).name: size for size, folder in zip(sizes, [args.runs, *args.subzoos.split(',')])}
     folder_of = lambda run_label: run_label.split('[')[-1].rstrip(']').split('/')[0]      # 'enc [train2/name]' → 'train2'
     rows = [dict(model=label, size=size_of[folder_of(r['runs'][0])]) for label, r in results.items() if r['type'] == 'trained']
+    encoder_of = lambda label: label.split(' [')[0]
+    pairs = [(full['model'], other['model']) for full in rows if full['size'] == 'all'       # the full zoo minus each smaller one
+             for other in rows if other['size'] != 'all' and encoder_of(other['model']) == encoder_of(full['model'])]
+    write_results(results, zoo, out / 'eval', Protocol(seeds=args.seeds), pairs)
     with open(out / 'sizes.csv', 'w', newline='') as f:
         writer = csv.DictWriter(f, ['model', 'size']); writer.writeheader(); writer.writerows(rows)
     print(out / 'sizes.csv')
