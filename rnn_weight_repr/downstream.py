@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from fastcore.script import call_parse
 from torch import Tensor, nn
 
-from .languages import BOS, accept
+from .languages import BOS, accept, sample_tokens
 from .zoo import SPLITS, Zoo, default_device
 from .console import check_device, check_out_folder, one_line_errors, read_json
 from .emulation import EmulationModel, _run_identity, build_model, load_checkpoint, load_run
@@ -223,7 +223,7 @@ def score_property(codes: np.ndarray, zoo: Zoo, prop: Property, predictor: str =
 def emulate_strings(emulator: nn.Module, z: Tensor, num_samples: int, length: int, generator: torch.Generator | None = None,
                     uniforms: Tensor | None = None) -> Tensor:
     "Token strings [R, num_samples, length] (BOS first) sampled from `emulator` given codes `z` [R, code], state carried step by step."
-    R, V, device = z.shape[0], emulator.spec.output_size, z.device
+    R, device = z.shape[0], z.device
     B = R * num_samples
     codes = z.repeat_interleave(num_samples, 0)
     if uniforms is None: uniforms = torch.rand(R, num_samples, length - 1, generator=generator)  # on the CPU: same strings on any device
@@ -234,8 +234,7 @@ def emulate_strings(emulator: nn.Module, z: Tensor, num_samples: int, length: in
     state = None
     for t in range(length - 1):
         logits, state = emulator(codes, F.one_hot(tokens[:, t:t + 1], emulator.spec.input_size).float(), state)
-        cdf = logits[:, 0].float().log_softmax(-1).exp().cumsum(-1)   # inverse-CDF sampling, as the zoo samples its RNNs
-        tokens[:, t + 1] = (cdf < uniforms[:, t, None]).sum(-1).clamp_(max=V - 1)
+        tokens[:, t + 1] = sample_tokens(logits[:, 0].float().log_softmax(-1), uniforms[:, t])   # as the zoo samples its RNNs
     return tokens.view(R, num_samples, length)
 
 def string_scores(tokens: Tensor, tasks) -> Tensor:

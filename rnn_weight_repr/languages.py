@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['TOKENS', 'NUM_TOKENS', 'BOS', 'EOS', 'SEQUENCE_LENGTH', 'MIN_DIFFERENCE', 'MAX_DIFFERENCE', 'MAX_N', 'all_tasks',
            'task_index', 'n_range', 'strings_from_counts', 'sample_strings', 'to_inputs_targets', 'decode', 'accept',
-           'encode', 'task_entropy']
+           'encode', 'sample_tokens', 'task_entropy']
 
 # %% ../nbs/01_formal_languages.ipynb #bda53075
 from typing import Sequence
@@ -126,6 +126,12 @@ def encode(text: str, length: int = SEQUENCE_LENGTH, end: bool = True) -> Tensor
     pad = EOS if end else 0
     if len(ids) + end > length: raise ValueError(f"text: {len(text)} letters do not fit in {length} tokens")
     return torch.tensor(ids + [pad] * (length - len(ids)))
+
+# %% ../nbs/01_formal_languages.ipynb #9bff4c09
+def sample_tokens(log_probs: Tensor, uniforms: Tensor) -> Tensor:
+    "Tokens [...] drawn from the distributions `log_probs` [..., V] by inverse-CDF sampling with `uniforms` [...] in [0, 1)."
+    cdf = log_probs.exp().cumsum(-1)
+    return (cdf < uniforms[..., None]).sum(-1).clamp_(max=log_probs.shape[-1] - 1)   # clamp: a CDF that rounds below 1
 
 # %% ../nbs/01_formal_languages.ipynb #61f7277b
 def task_entropy(tasks: Tensor, length: int = SEQUENCE_LENGTH) -> Tensor:

@@ -22,7 +22,7 @@ from torch import Tensor
 
 from . import __version__
 from .languages import (EOS, BOS, NUM_TOKENS, SEQUENCE_LENGTH, accept, all_tasks, sample_strings,
-                                       task_entropy, to_inputs_targets)
+                                       sample_tokens, task_entropy, to_inputs_targets)
 from .lstm import LSTMSpec
 
 # %% ../nbs/02_zoo.ipynb #1b6e99d6
@@ -173,8 +173,7 @@ def sample_from_rnns(spec: LSTMSpec, theta: Tensor, num_samples: int, length: in
         x = F.one_hot(tokens[:, :, t:t + 1], spec.input_size).to(theta.dtype)
         out, state = spec.forward(theta, x, state)
         logprobs[:, :, t] = out[:, :, 0].float().log_softmax(-1)
-        cdf = logprobs[:, :, t].exp().cumsum(-1)
-        tokens[:, :, t + 1] = (cdf < uniforms[:, :, t, None]).sum(-1).clamp_(max=V - 1)
+        tokens[:, :, t + 1] = sample_tokens(logprobs[:, :, t], uniforms[:, :, t])
     return tokens, logprobs
 
 # %% ../nbs/02_zoo.ipynb #d47e58e1
