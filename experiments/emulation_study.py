@@ -19,7 +19,7 @@ interruption), then evaluates them downstream with the library's protocol and wr
     python experiments/emulation_study.py zoosize --zoo runs/small/formal/zoo --runs runs/study --only interactive-1000 \
         --subzoos runs/study-zoo/train2,runs/study-zoo/train4
 """
-import argparse, csv, hashlib, json, re, time
+import argparse, csv, json, re, time
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +27,7 @@ import torch
 
 from rnn_weight_repr.downstream import embed_zoo, random_codes
 from rnn_weight_repr.emulation import TrainConfig, code_spread, load_run, read_metrics, train_config, train_emulation
-from rnn_weight_repr.zoo import Zoo
+from rnn_weight_repr.zoo import Zoo, _sha256   # the manifest's checksum, as the zoo writes it
 
 
 def parse_job(job: str) -> tuple[str, TrainConfig]:
@@ -229,13 +229,6 @@ def clones(args):
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     (out / 'clones.md').write_text('\n'.join(lines) + '\n')
     print(out / 'clones.md')
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
-    return h.hexdigest()
 
 
 def write_subzoo(zoo: Zoo, out: Path, keep: int) -> Path:

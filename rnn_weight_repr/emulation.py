@@ -328,19 +328,17 @@ def _write_metrics(path: Path, rows: list[dict]):
     os.replace(tmp, path)
 
 # %% ../nbs/08_emulation.ipynb #8654c8b7
-def _axes(ax, figsize=(5, 3.2)):
-    "`ax`, or the axes of a new figure (not pyplot's: nothing is shown unless asked); and that figure, or None."
-    if ax is not None: return ax, None
-    from matplotlib.figure import Figure
-    fig = Figure(figsize=figsize)
-    return fig.subplots(), fig
-
-def _plot_series(metrics: list[dict], series, ax, title: str, ylabel: str, legend_size=None):
-    "One line per (key, label, style) of `series` against step; a column an older run did not log is drawn as NaN."
-    ax, fig = _axes(ax)
+def _plot_series(metrics: list[dict], series, ax, title: str, ylabel: str, legend_size=None, zero_line=False, log=False):
+    "One line per (key, label, style) of `series` against step, into `ax` or a new figure (not pyplot's); a column an older run did not log is NaN."
+    fig = None
+    if ax is None:
+        from matplotlib.figure import Figure
+        fig = Figure(figsize=(5, 3.2)); ax = fig.subplots()
     steps = [m['step'] for m in metrics]
     for key, label, style in series:
         ax.plot(steps, [m.get(key, math.nan) for m in metrics], style, label=label, marker='.' if len(steps) < 30 else None)
+    if zero_line: ax.axhline(0, color='k', lw=.6)
+    if log: ax.set_yscale('log')
     ax.set_xlabel('step'); ax.set_ylabel(ylabel); ax.set_title(title); ax.legend(fontsize=legend_size); ax.grid(alpha=.3)
     if fig is not None: fig.tight_layout()
     return fig or ax.figure
@@ -352,15 +350,13 @@ def plot_losses(metrics: list[dict], title: str = '', ax=None):
 
 def plot_z_gaps(metrics: list[dict], title: str = '', ax=None):
     "The z gaps (codes shuffled between RNNs, or only within a training step) on val and OOD against step."
-    ax, _ = _axes(ax); ax.axhline(0, color='k', lw=.6)
     return _plot_series(metrics, (('z_gap_val', 'val', '-'), ('z_gap_ood', 'OOD', '-'), ('z_gap_same_step_val', 'val, same step', '--'),
-                                  ('z_gap_same_step_ood', 'OOD, same step', '--')), ax, title, 'z gap (loss, shuffled − own)', 8)
+                                  ('z_gap_same_step_ood', 'OOD, same step', '--')), ax, title, 'z gap (loss, shuffled − own)', 8, zero_line=True)
 
 def plot_code_spread(metrics: list[dict], title: str = '', ax=None):
     "The `code_spread` of the codes within a training step on val and OOD against step, on a log scale (collapse spans decades)."
-    ax, _ = _axes(ax); ax.set_yscale('log')
     return _plot_series(metrics, (('code_spread_val', 'val', '-'), ('code_spread_ood', 'OOD', '-')), ax, title,
-                        'spread of z/|z| within a step', 8)
+                        'spread of z/|z| within a step', 8, log=True)
 
 def plot_run(metrics: list[dict], title: str = ''):
     "A run's figure: losses (left), z gaps (middle) and the codes' spread within a step (right)."
@@ -423,7 +419,7 @@ def _stop_if_diverged(loss_sum: Tensor, bad: Tensor, world: int, out: Path, step
         for t in (loss_sum, bad): dist.all_reduce(t)
         loss_sum /= world
     if bad.item():
-        kept = torch.load(out / 'checkpoint.pt', weights_only=True)['step']
+        kept = load_checkpoint(out / 'checkpoint.pt')['step']
         raise TrainingDiverged(f"the loss became NaN or infinite before step {step}; stopped. The last good "
                                f"checkpoint (step {kept}) is kept in {out / 'checkpoint.pt'}; lower the learning rate, or check the zoo with Zoo.verify()")
 
