@@ -93,6 +93,18 @@ def check_theta(self: LSTMSpec, theta: Tensor, finite: bool = False) -> Tensor:
                          f"(rows {bad[:8]}{' …' if len(bad) > 8 else ''})")
     return theta
 
+# %% ../nbs/00_lstm.ipynb #3e98120c
+@patch
+def check_batch(self: LSTMSpec, theta: Tensor) -> Tensor:
+    "The input check of every encoder: `theta` must be a finite float batch [B, P] of weight vectors of this spec."
+    if isinstance(theta, Tensor) and (theta.ndim != 2 or theta.shape[1] != self.num_params):
+        raise ValueError(f"theta: expected a batch of weight vectors [B, {self.num_params}] for {self}, "
+                         f"got shape {tuple(theta.shape)}")
+    self.check_theta(theta)
+    if not torch.isfinite(theta.sum()):   # one cheap reduction in the common case
+        self.check_theta(theta, finite=True)  # names the bad rows; a sum that merely overflowed passes
+    return theta
+
 # %% ../nbs/00_lstm.ipynb #04928511
 @patch
 def unflatten(self: LSTMSpec, theta: Tensor) -> dict[str, Tensor]:

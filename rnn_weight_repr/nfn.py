@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .lstm import LSTMSpec
-from .mechanistic import _mlp, check_encoder_input
+from .mechanistic import _mlp
 
 # %% ../nbs/05_nfn.ipynb #66f1b656
 class NeuronWeights(NamedTuple):
@@ -106,7 +106,7 @@ class NFNEncoder(nn.Module):
         self.head = _mlp([2 * L * channels + spec.output_size, head_size, code_size])
 
     def forward(self, theta: Tensor) -> Tensor:
-        check_encoder_input(self.spec, theta)
+        self.spec.check_batch(theta)
         w = neuron_weights(self.spec, theta)
         xs = [embed(f) for embed, f in zip(self.embed, neuron_features(w))]
         for norms, layer in zip(self.norms, self.layers):

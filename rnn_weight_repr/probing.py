@@ -64,13 +64,7 @@ class Prober(nn.Module):
 
     def check_input(self, theta: Tensor) -> Tensor:
         "Raise `ValueError` unless `theta` is a finite float batch [B, P]; return it in the encoder's dtype."
-        if isinstance(theta, Tensor) and (theta.ndim != 2 or theta.shape[1] != self.spec.num_params):
-            raise ValueError(f"theta: expected a batch of weight vectors [B, {self.spec.num_params}] for {self.spec}, "
-                             f"got shape {tuple(theta.shape)}")
-        self.spec.check_theta(theta)
-        if not torch.isfinite(theta.sum()):                       # cheap: any NaN/inf makes the sum non-finite
-            self.spec.check_theta(theta, finite=True)             # names the bad rows (passes on mere overflow)
-        return theta.to(self.markers.dtype)
+        return self.spec.check_batch(theta).to(self.markers.dtype)
 
     def make_probes(self, logits: Tensor) -> Tensor:
         "Probe inputs from the writer's (or the learned) raw values: a softmax over tokens, or as they are."

@@ -11,7 +11,7 @@ from rnn_weight_repr.zoo import generate_zoo, zoo_config
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, 'PYTHONUNBUFFERED': '1', 'OMP_NUM_THREADS': '1'}
-ENCODERS = ('layerwise_statistics', 'flat')
+FAST_ENCODERS = ('layerwise_statistics', 'flat')
 FORMAL_KEYS = [f'{p}/{s}/{m}' for m in ('mlp', 'linear') for p in ('performance', 'step', 'exact_task') for s in ('val', 'ood')]
 KEEP_ALL = ('--min_performance', 0)   # no tiny RNN writes a valid string: keep every trained snapshot for the exact task
 
@@ -32,7 +32,7 @@ def setup(tmp_path_factory):
     root = tmp_path_factory.mktemp('downstream')
     zoo = generate_zoo(zoo_config('tiny'), root / 'zoo', device='cpu', progress=False)
     runs = [train_emulation(zoo, train_config('tiny', encoder=name), root / 'runs' / name, device='cpu', progress=False)
-            for name in ENCODERS]
+            for name in FAST_ENCODERS]
     return root, zoo, runs
 
 
@@ -62,7 +62,7 @@ def test_end_to_end_writes_table_and_figures(evaluated):
 def test_table_has_every_model_and_column_with_numbers_in_range(evaluated):
     out, _, _ = evaluated
     table = read_table(out)
-    assert [r['model'] for r in table] == [*ENCODERS, *(f'random {e}' for e in ENCODERS), 'task label', 'chance']
+    assert [r['model'] for r in table] == [*FAST_ENCODERS, *(f'random {e}' for e in FAST_ENCODERS), 'task label', 'chance']
     assert [r['type'] for r in table] == ['trained'] * 2 + ['random'] * 2 + ['task label', 'chance']
     assert {f'{k}{s}' for k in FORMAL_KEYS for s in ('', '_std', '_ci95_lo', '_ci95_hi')} <= set(table[0])
     for row in table:

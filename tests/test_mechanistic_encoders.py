@@ -2,15 +2,12 @@
 import pytest
 import torch
 
+from rnn_weight_repr.encoders import ENCODERS as ALL_ENCODERS, MECHANISTIC, SIZE_PRESETS as PRESETS
 from rnn_weight_repr.lstm import LSTMSpec
-from rnn_weight_repr.mechanistic import (FlatEncoder, LayerwiseStatistics, ParameterTransformer,
-                                         SIZE_PRESETS as MECHANISTIC_PRESETS, permutation_augment)
-from rnn_weight_repr.nfn import NFNEncoder, SIZE_PRESETS as NFN_PRESETS
+from rnn_weight_repr.mechanistic import ParameterTransformer, permutation_augment
 
 SPEC = LSTMSpec(6, 32, 2, 6)
-PRESETS = {**MECHANISTIC_PRESETS, **NFN_PRESETS}
-ENCODERS = {'layerwise_statistics': LayerwiseStatistics, 'flat': FlatEncoder,
-            'parameter_transformer': ParameterTransformer, 'nfn': NFNEncoder}
+ENCODERS = {name: ALL_ENCODERS[name] for name in MECHANISTIC}
 INVARIANT = {'layerwise_statistics', 'nfn'}
 
 

@@ -4,10 +4,11 @@ import json, os, signal, subprocess, sys, time
 from pathlib import Path
 
 from rnn_weight_repr.emulation import read_metrics
+from rnn_weight_repr.encoders import ENCODERS as ALL_ENCODERS
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, 'PYTHONUNBUFFERED': '1', 'OMP_NUM_THREADS': '1'}
-ENCODERS = ('layerwise_statistics', 'flat', 'parameter_transformer', 'nfn', 'noninteractive', 'interactive')
+ENCODERS = tuple(ALL_ENCODERS)  # the six, in the paper's order
 
 
 def rwr_reproduce(*args, **kwargs):
