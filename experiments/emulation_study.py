@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from rnn_weight_repr.downstream import embed_zoo, random_codes
+from rnn_weight_repr.downstream import embed_zoo
+from rnn_weight_repr.report import random_codes
 from rnn_weight_repr.emulation import TrainConfig, code_spread, load_run, read_metrics, train_config, train_emulation
 from rnn_weight_repr.zoo import Zoo, _sha256   # the manifest's checksum, as the zoo writes it
 
@@ -92,7 +93,8 @@ def objective_pairs(results: dict) -> list[tuple[str, str]]:
 
 
 def evaluate(args):
-    from rnn_weight_repr.downstream import Protocol, evaluate_runs, write_results
+    from rnn_weight_repr.downstream import Protocol
+    from rnn_weight_repr.report import evaluate_runs, write_results
     torch.set_num_threads(args.threads)
     zoo = Zoo.load(args.zoo)
     runs = sorted(p for p in Path(args.runs).iterdir() if (p / 'result.json').exists())
@@ -207,7 +209,7 @@ def figure(args):
 
 def clones(args):
     "What the emulator writes given z: for a few well-trained validation RNNs of distinct tasks, their own string and clones."
-    from rnn_weight_repr.downstream import emulate_strings, string_scores
+    from rnn_weight_repr.clones import emulate_strings, string_scores
     from rnn_weight_repr.languages import accept, decode
     torch.set_num_threads(args.threads)
     zoo = Zoo.load(args.zoo)
@@ -267,7 +269,8 @@ def subzoo(args):
 
 def zoosize(args):
     "Evaluate on the full zoo the runs of --only trained on the full zoo (--runs) and on each subset zoo (--subzoos): OUT/zoo-size."
-    from rnn_weight_repr.downstream import Protocol, evaluate_runs, write_results
+    from rnn_weight_repr.downstream import Protocol
+    from rnn_weight_repr.report import evaluate_runs, write_results
     torch.set_num_threads(args.threads)
     zoo = Zoo.load(args.zoo)
     picked = lambda folder: sorted(p for p in Path(folder).iterdir() if (p / 'result.json').exists()

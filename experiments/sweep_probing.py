@@ -14,7 +14,7 @@ from pathlib import Path
 
 import torch
 
-from rnn_weight_repr.downstream import evaluate_runs
+from rnn_weight_repr.report import evaluate_runs
 from rnn_weight_repr.emulation import train_config, train_emulation
 from rnn_weight_repr.encoders import SIZE_PRESETS
 from rnn_weight_repr.zoo import Zoo

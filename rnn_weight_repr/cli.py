@@ -52,10 +52,10 @@ def rwr_zoo(kind: Literal['formal', 'mnist'],             # what the RNNs learn:
     if int(os.environ.get('RANK', '0')) == 0: print(summarize_zoo(zoo))
 
 # %% ../nbs/10_cli.ipynb #dd71c146
-from .downstream import evaluate_runs
+from .report import evaluate_runs
 from .emulation import TrainConfig, read_metrics, train_config, train_emulation
 from .encoders import ENCODERS
-from .zoo import _worker_init   # spawned workers: their threads, and exit with the parent
+from .devices import default_device, worker_init   # spawned workers: their threads, and exit with the parent
 
 # %% ../nbs/10_cli.ipynb #18bb9adb
 TASKS = ('formal', 'mnist')
@@ -91,7 +91,7 @@ def train_runs(zoo: Zoo, jobs: list[tuple[TrainConfig, Path]], device=None, work
         return
     from rnn_weight_repr import cli   # spawned workers find the function in the package (also when this runs in a notebook)
     threads = max(1, torch.get_num_threads() // workers)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context('spawn'), initializer=_worker_init,
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context('spawn'), initializer=worker_init,
                              initargs=(threads, os.getpid())) as pool:
         futures = {pool.submit(cli._train_one, str(zoo.path), c.to_json(), str(r), 'cpu'): r for c, r in pending}
         log(f"  {len(futures)} runs, {workers} at a time: {', '.join(r.name for r in futures.values())}")
@@ -231,7 +231,6 @@ def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (C
             raise ValueError(f"tasks: expected a comma-separated list of {TASKS}, got {tasks!r}")
         if seeds is not None and seeds < 1: raise ValueError(f"seeds: expected a positive number of predictor seeds, got {seeds}")
         if workers < 1: raise ValueError(f"workers: expected 1 or more processes, got {workers}")
-        from rnn_weight_repr.zoo import default_device
         out, device = check_out_folder(out or f'runs/{preset}'), check_device(device) or default_device()
         timings = _open_reproduction(out, preset)
         for kind in kinds:

@@ -121,5 +121,5 @@ def _script(target: str, positional=()):
 
 zoo_script = _script('rnn_weight_repr.cli:rwr_zoo', positional=('kind',))
 train_script = _script('rnn_weight_repr.emulation:rwr_train')
-eval_script = _script('rnn_weight_repr.downstream:rwr_eval')
+eval_script = _script('rnn_weight_repr.report:rwr_eval')
 reproduce_script = _script('rnn_weight_repr.cli:rwr_reproduce')

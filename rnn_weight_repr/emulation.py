@@ -26,7 +26,8 @@ from . import __version__
 from .console import CommandError, check_device, check_out_folder, one_line_errors, read_json
 from .encoders import make_encoder, ENCODERS
 from .lstm import LSTMSpec
-from .zoo import Zoo, _barrier, _distributed, default_device
+from .devices import barrier, default_device, rank_and_world
+from .zoo import Zoo
 
 # %% ../nbs/08_emulation.ipynb #1f552036
 class Emulator(nn.Module):
@@ -436,12 +437,12 @@ def _held_out_metrics(model: EmulationModel, zoo: Zoo, held_out: dict, config: T
 def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: bool = False,
                     progress: bool = True, amp: bool = False) -> Path:
     "Train `config.encoder` by emulation on the train split of `zoo`; writes the run folder `out` and returns it."
-    out, (rank, world) = Path(out), _distributed()
+    out, (rank, world) = Path(out), rank_and_world()
     device = torch.device(device) if device else default_device()
     identity = _identity(zoo, config)
     _check_trainable(zoo, config, out, world)
     finished = _prepare_run_folder(out, identity, resume, zoo.path) if rank == 0 else None
-    _barrier(world)
+    barrier(world)
     if rank != 0: finished = (out / 'result.json').exists()
     if finished: return out
 
@@ -478,7 +479,7 @@ def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: boo
     if rank == 0:
         plot_run(metrics, f"{config.encoder} ({config.encoder_preset})").savefig(out / 'losses.png', dpi=120)
         (out / 'result.json').write_text(json.dumps(dict(metrics[-1], encoder=config.encoder), indent=1))
-    _barrier(world)
+    barrier(world)
     return out
 
 # %% ../nbs/08_emulation.ipynb #f69b0ed5

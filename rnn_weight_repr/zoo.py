@@ -7,11 +7,10 @@ __all__ = ['PAPER_SNAPSHOT_STEPS', 'PAPER_LR_KNOTS', 'KINDS', 'MNIST_WEIGHT_DECA
            'PRESETS_BY_KIND', 'ZOO_FORMAT', 'SPLITS', 'CHUNK_TRAINERS', 'ZooConfig', 'learning_rate', 'spread_tasks',
            'zoo_config', 'run_generator', 'sample_from_rnns', 'train_formal_chunk', 'write_chunk', 'ZooError',
            'assemble_zoo', 'Zoo', 'VerifyReport', 'task_splits', 'angle_splits', 'ZooDataset', 'pending_chunks',
-           'train_and_write_chunk', 'GeneratorLock', 'generator_pid', 'default_device', 'generate_zoo',
-           'export_released']
+           'train_and_write_chunk', 'GeneratorLock', 'generator_pid', 'generate_zoo', 'export_released']
 
 # %% ../nbs/02_zoo.ipynb #830d85bd
-import csv, hashlib, json, math, os, shutil, time
+import csv, hashlib, json, math, os, shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from torch import Tensor
 from . import __version__
 from .languages import (EOS, BOS, NUM_TOKENS, SEQUENCE_LENGTH, accept, all_tasks, sample_strings,
                                        sample_tokens, task_entropy, to_inputs_targets)
+from .devices import barrier, default_device, rank_and_world, worker_init
 from .lstm import LSTMSpec
 
 # %% ../nbs/02_zoo.ipynb #1b6e99d6
@@ -549,6 +549,21 @@ def split(self: Zoo, name: str, **kwargs) -> np.ndarray:
     chosen = (angle_splits if self.kind == 'mnist' else task_splits)(self.unique_tasks, **kwargs)[name]
     return np.flatnonzero((np.asarray(self.tasks)[:, None, :] == chosen[None]).all(-1).any(1))
 
+@patch
+def rows(self: Zoo, which=None) -> np.ndarray:
+    "Row indices from `which`: None (every snapshot), a split name (computed once per zoo, read-only) or indices (checked)."
+    if which is None: return np.arange(len(self))
+    if isinstance(which, str):
+        splits = self.__dict__.setdefault('_split_rows', {})
+        if which not in splits:
+            splits[which] = self.split(which)
+            splits[which].flags.writeable = False
+        return splits[which]
+    rows = np.asarray(which, dtype=np.int64).reshape(-1)
+    if len(rows) and (rows.min() < 0 or rows.max() >= len(self)):
+        raise ValueError(f"rows: expected indices in [0, {len(self)}), got values from {rows.min()} to {rows.max()}")
+    return rows
+
 # %% ../nbs/02_zoo.ipynb #00c9a003
 class ZooDataset(torch.utils.data.Dataset):
     "Snapshots of a zoo as `(theta, sequences, logits, task, facts)`."
@@ -670,59 +685,28 @@ class _Progress:
         self.bar.update(rnn_steps)
         self.bar.set_postfix_str(f"{self.bar.n // self.steps_per_run}/{self.total_runs} runs", refresh=False)
 
-def _exit_with_parent(parent: int):
-    "A worker's watchdog: exit as soon as the parent is gone (killed, even by kill -9), so no orphan keeps training."
-    while os.getppid() == parent: time.sleep(0.2)
-    os._exit(1)
-
-def _worker_init(threads: int, parent: int | None = None):
-    torch.set_num_threads(threads)
-    if parent is not None:
-        import threading
-        threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-
-def _distributed() -> tuple[int, int]:
-    "(rank, world size) under torchrun, initialising the process group if needed; (0, 1) otherwise."
-    world = int(os.environ.get('WORLD_SIZE', '1'))
-    if world == 1: return 0, 1
-    import torch.distributed as dist
-    if not dist.is_initialized():
-        dist.init_process_group('nccl' if torch.cuda.is_available() else 'gloo')
-    return dist.get_rank(), world
-
-def _barrier(world: int):
-    if world > 1:
-        import torch.distributed as dist
-        dist.barrier()
-
-def default_device() -> torch.device:
-    "The GPU of this process if there is one (the local rank's under torchrun), else the CPU."
-    if torch.cuda.is_available(): return torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)))
-    if getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available(): return torch.device('mps')
-    return torch.device('cpu')
-
 # %% ../nbs/02_zoo.ipynb #d355d4ad
 def generate_zoo(config: ZooConfig, out, device=None, workers: int = 1, progress: bool = True) -> Zoo:
     "Generate (or resume generating) the zoo `config` in folder `out`; returns it loaded."
     path, device = Path(out), torch.device(device) if device else default_device()
     if workers < 1: raise ValueError(f"workers: expected 1 or more processes, got {workers}")
-    rank, world = _distributed()
+    rank, world = rank_and_world()
     lock = None
     if rank == 0:
         complete = _prepare_folder(path, config)
         if not complete: lock = GeneratorLock(path); _remove_leftovers(path)
     try:
-        _barrier(world)
+        barrier(world)
         if rank != 0: complete = (path / 'manifest.json').exists()
         if not complete:
             mine = pending_chunks(path, config)[rank::world]
-            _barrier(world)  # every rank has listed the pending chunks before any writes a new one
+            barrier(world)  # every rank has listed the pending chunks before any writes a new one
             show = progress and rank == 0
             if workers > 1 and device.type == 'cpu':
                 threads = max(1, torch.get_num_threads() // workers)
                 tick = _Progress(config, mine, show)
                 ctx = multiprocessing.get_context('spawn')
-                with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init, initargs=(threads, os.getpid())) as pool:
+                with ProcessPoolExecutor(workers, mp_context=ctx, initializer=worker_init, initargs=(threads, os.getpid())) as pool:
                     futures = [pool.submit(train_and_write_chunk, config, c, path, 'cpu') for c in mine]
                     for f, c in zip(futures, mine):
                         f.result(); tick(len(config.chunk_runs(c)) * config.total_steps)
@@ -730,12 +714,12 @@ def generate_zoo(config: ZooConfig, out, device=None, workers: int = 1, progress
                 tick = _Progress(config, mine, show)
                 for c in mine: train_and_write_chunk(config, c, path, device, tick)
             tick.bar.close()
-            _barrier(world)
+            barrier(world)
             if rank == 0:
                 if missing := pending_chunks(path, config):
                     raise ZooError(f"{path}: chunks {missing} are missing after generation")
                 assemble_zoo(path, config)
-            _barrier(world)
+            barrier(world)
     finally:
         if lock: lock.release()   # also when generation fails: a retry in this process must not find its own lock
     return Zoo.load(path)

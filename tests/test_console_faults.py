@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from rnn_weight_repr import emulation
-from rnn_weight_repr.downstream import check_run
+from rnn_weight_repr.report import check_run
 from rnn_weight_repr.emulation import TrainingDiverged, read_metrics, train_config, train_emulation
 from rnn_weight_repr.zoo import Zoo, generate_zoo, zoo_config
 
@@ -85,8 +85,8 @@ def nan_zoo(zoo, folder: Path, rows=(7,)) -> Path:
 def test_help_shows_every_default(script):
     result = run(script, '--help', installed=script == 'rwr_zoo')
     assert result.returncode == 0, result.stderr
-    from rnn_weight_repr import cli, console, downstream
-    func = {'rwr_zoo': cli.rwr_zoo, 'rwr_train': emulation.rwr_train, 'rwr_eval': downstream.rwr_eval,
+    from rnn_weight_repr import cli, console, report
+    func = {'rwr_zoo': cli.rwr_zoo, 'rwr_train': emulation.rwr_train, 'rwr_eval': report.rwr_eval,
             'rwr_reproduce': cli.rwr_reproduce}[script]
     parser = console.script_parser(func, ('kind',) if script == 'rwr_zoo' else ())
     for action in parser._actions:

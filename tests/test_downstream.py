@@ -21,7 +21,7 @@ def rwr_eval(*args, tmp=None):
     command = [BIN / 'rwr_eval']
     if not command[0].exists():
         script = Path(tmp) / 'rwr_eval_script.py'
-        script.write_text('from rnn_weight_repr.downstream import rwr_eval\nrwr_eval()\n')
+        script.write_text('from rnn_weight_repr.report import rwr_eval\nrwr_eval()\n')
         command = [sys.executable, script]
     return subprocess.run([*command, *map(str, args)], env=ENV, capture_output=True, text=True)
 
@@ -101,7 +101,7 @@ def test_paired_differences_are_the_differences_of_the_table(evaluated):
 
 def call_rwr_eval(capsys, *args, **kwargs):
     "rwr_eval in this process (no interpreter start-up): (exit status, stdout, stderr)."
-    from rnn_weight_repr.downstream import rwr_eval as function
+    from rnn_weight_repr.report import rwr_eval as function
     capsys.readouterr()
     try: function(*args, **kwargs); status = 0
     except SystemExit as e: status = e.code
@@ -200,7 +200,7 @@ def test_mnist_zoo(tmp_path):
 
 def test_runs_of_one_encoder_at_different_sizes_each_get_their_own_random_baseline(setup, tmp_path):
     "A sweep (the same encoder, different probe lengths) must not collapse its untrained baselines into one row."
-    from rnn_weight_repr.downstream import evaluate_runs
+    from rnn_weight_repr.report import evaluate_runs
     root, zoo, _ = setup
     runs = [train_emulation(zoo, train_config('tiny', encoder='noninteractive', steps=2, encoder_sizes=dict(probe_length=length)),
                             tmp_path / f'T{length}', device='cpu', progress=False) for length in (3, 5)]
@@ -213,7 +213,7 @@ def test_runs_of_one_encoder_at_different_sizes_each_get_their_own_random_baseli
 
 def test_default_protocol_scores_only_snapshots_that_learnt(setup, tmp_path):
     "No tiny RNN writes a valid string: under the default min_performance the exact task has no rows, and the table says so."
-    from rnn_weight_repr.downstream import evaluate_runs
+    from rnn_weight_repr.report import evaluate_runs
     _, zoo, runs = setup
     evaluate_runs(zoo, runs[:1], tmp_path / 'eval', seeds=1, clone_samples=5, clone_rows=4, device='cpu', partitions=2, inits=1)
     table = read_table(tmp_path / 'eval')
@@ -224,7 +224,7 @@ def test_default_protocol_scores_only_snapshots_that_learnt(setup, tmp_path):
 
 
 def test_seeds_of_one_encoder_are_pooled_and_baselines_have_several_inits(setup, tmp_path):
-    from rnn_weight_repr.downstream import evaluate_runs
+    from rnn_weight_repr.report import evaluate_runs
     _, zoo, _ = setup
     runs = [train_emulation(zoo, train_config('tiny', encoder='layerwise_statistics', steps=3, seed=seed), tmp_path / f'stats-seed{seed}',
                             device='cpu', progress=False) for seed in (0, 1)]
