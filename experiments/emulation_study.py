@@ -28,7 +28,7 @@ import torch
 from rnn_weight_repr.downstream import embed_zoo
 from rnn_weight_repr.report import random_codes
 from rnn_weight_repr.emulation import TrainConfig, code_spread, load_run, read_metrics, train_config, train_emulation
-from rnn_weight_repr.zoo import Zoo, _sha256   # the manifest's checksum, as the zoo writes it
+from rnn_weight_repr.zoo import Zoo
 
 
 def parse_job(job: str) -> tuple[str, TrainConfig]:
@@ -242,18 +242,7 @@ def write_subzoo(zoo: Zoo, out: Path, keep: int) -> Path:
         rows = np.flatnonzero((np.asarray(zoo.tasks) == task).all(1))
         task_runs = sorted(set(runs[rows].tolist()))
         kept_runs |= set(task_runs[:keep] if int(rows[0]) in train else task_runs)
-    rows = np.flatnonzero(np.isin(runs, sorted(kept_runs)))
-    out.mkdir(parents=True, exist_ok=True)
-    files = {}
-    for name, array in zoo.arrays.items():
-        np.save(out / f'{name}.npy', np.asarray(array[rows]))
-        files[f'{name}.npy'] = dict(sha256=_sha256(out / f'{name}.npy'), shape=[len(rows), *array.shape[1:]], dtype=str(array.dtype))
-    lines = (zoo.path / 'snapshots.csv').read_text().splitlines()
-    (out / 'snapshots.csv').write_text('\n'.join([lines[0], *(lines[1 + r] for r in rows)]) + '\n')
-    files['snapshots.csv'] = dict(sha256=_sha256(out / 'snapshots.csv'))
-    manifest = dict(zoo.manifest, num_snapshots=len(rows), num_runs=len(kept_runs), files=files,
-                    subset_of=dict(zoo=zoo.fingerprint(), train_runs_per_task=keep))
-    (out / 'manifest.json').write_text(json.dumps(manifest, indent=1))
+    zoo.subset(sorted(kept_runs), out, train_runs_per_task=keep)
     return out
 
 

@@ -724,6 +724,33 @@ def generate_zoo(config: ZooConfig, out, device=None, workers: int = 1, progress
         if lock: lock.release()   # also when generation fails: a retry in this process must not find its own lock
     return Zoo.load(path)
 
+# %% ../nbs/02_zoo.ipynb #a39e3939
+@patch
+def subset(self: Zoo, runs, out, **provenance) -> Zoo:
+    "A new zoo in `out` with every snapshot of the run ids `runs`, its manifest naming this zoo (and any `provenance`) as its source."
+    out, runs = Path(out), np.unique(np.asarray(list(runs), dtype=np.int64))
+    if self.released: raise ValueError(f"{self.path}: a released zoo; subset works on this library's format (Zoo.load of a generated zoo)")
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ValueError(f"{out}: exists and is not an empty folder; expected a new folder for the subset")
+    if not len(runs) or len(unknown := np.setdiff1d(runs, np.asarray(self.runs))):
+        raise ValueError(f"runs: expected run ids of {self.path}, got {'none' if not len(runs) else f'unknown ids {unknown[:5].tolist()}'}")
+    rows = np.flatnonzero(np.isin(np.asarray(self.runs), runs))
+    tmp = out.with_name(out.name + f'.tmp-{os.getpid()}')
+    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
+    files = {}
+    for name, array in self.arrays.items():
+        np.save(tmp / f'{name}.npy', np.asarray(array[rows]))
+        files[f'{name}.npy'] = dict(sha256=_sha256(tmp / f'{name}.npy'), shape=[len(rows), *array.shape[1:]], dtype=str(array.dtype))
+    lines = (Path(self.path) / 'snapshots.csv').read_text().splitlines()
+    (tmp / 'snapshots.csv').write_text('\n'.join([lines[0], *(lines[1 + r] for r in rows)]) + '\n')
+    files['snapshots.csv'] = dict(sha256=_sha256(tmp / 'snapshots.csv'))
+    manifest = dict(self.manifest, num_snapshots=len(rows), num_runs=len(runs), files=files,
+                    subset_of=dict(zoo=self.fingerprint(), runs=runs.tolist(), **provenance))
+    _fsync_write(tmp / 'manifest.json', lambda f: f.write(json.dumps(manifest, indent=1).encode()))
+    if out.exists(): out.rmdir()
+    os.replace(tmp, out)
+    return Zoo.load(out)
+
 # %% ../nbs/02_zoo.ipynb #87263cd4
 def _released_spec(path: Path, args: dict, input_size: int, output_size: int) -> LSTMSpec:
     try: return LSTMSpec(input_size, int(args['rnn_hidden_size']), int(args['rnn_num_layers']), output_size)
