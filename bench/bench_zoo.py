@@ -4,7 +4,7 @@
     python bench/bench_zoo.py [--device cuda] [--rnns 216 1080] [--steps 50] [--loop-rnns 2]
 
 Prints RNN-training steps per second for each, side by side in one run, and the time the `paper` zoo (1,080 runs x
-20k steps) would take at that rate. The batched trainer is `zoo.train_formal_chunk` itself, with one snapshot at the
+20k steps) would take at that rate. The batched trainer is `formal_zoo.train_formal_chunk` itself, with one snapshot at the
 end kept small so that the figure is the training loop's (snapshots add a fixed cost per run, measured separately).
 """
 import argparse, time
@@ -14,7 +14,8 @@ import torch
 import torch.nn.functional as F
 
 from rnn_weight_repr.languages import all_tasks, sample_strings, to_inputs_targets
-from rnn_weight_repr.zoo import learning_rate, train_formal_chunk, zoo_config
+from rnn_weight_repr.formal_zoo import train_formal_chunk
+from rnn_weight_repr.zoo import learning_rate, zoo_config
 
 PAPER_RNN_STEPS = 1_080 * 20_000
 

@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['PAPER_SNAPSHOT_STEPS', 'PAPER_LR_KNOTS', 'KINDS', 'MNIST_WEIGHT_DECAYS', 'MNIST_STEPS', 'PRESETS', 'MNIST_PRESETS',
            'PRESETS_BY_KIND', 'ZOO_FORMAT', 'SPLITS', 'CHUNK_TRAINERS', 'ZooConfig', 'learning_rate', 'spread_tasks',
-           'zoo_config', 'run_generator', 'sample_from_rnns', 'train_formal_chunk', 'write_chunk', 'ZooError',
-           'assemble_zoo', 'Zoo', 'VerifyReport', 'task_splits', 'angle_splits', 'ZooDataset', 'pending_chunks',
-           'train_and_write_chunk', 'GeneratorLock', 'generator_pid', 'generate_zoo', 'export_released']
+           'zoo_config', 'run_generator', 'write_chunk', 'ZooError', 'assemble_zoo', 'Zoo', 'VerifyReport',
+           'task_splits', 'angle_splits', 'ZooDataset', 'pending_chunks', 'train_and_write_chunk', 'GeneratorLock',
+           'generator_pid', 'generate_zoo', 'export_released']
 
 # %% ../nbs/02_zoo.ipynb #830d85bd
 import csv, hashlib, json, math, os, shutil
@@ -20,8 +20,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from . import __version__
-from .languages import (EOS, BOS, NUM_TOKENS, SEQUENCE_LENGTH, accept, all_tasks, sample_strings,
-                                       sample_tokens, task_entropy, to_inputs_targets)
+from .languages import EOS, BOS, NUM_TOKENS, SEQUENCE_LENGTH, all_tasks, task_entropy
 from .devices import barrier, default_device, rank_and_world, worker_init
 from .lstm import LSTMSpec
 
@@ -155,125 +154,6 @@ def run_generator(seed: int, run: int, purpose: str, device='cpu') -> torch.Gene
     "An independent, reproducible random stream for one `run` and one `purpose` ('init', 'data', 'sample-500', …)."
     words = np.random.SeedSequence([seed, run, *purpose.encode()]).generate_state(2, dtype=np.uint32)
     return torch.Generator(device=device).manual_seed(int(words[0]) << 31 | int(words[1]) >> 1)
-
-# %% ../nbs/02_zoo.ipynb #e870d2e9
-@torch.no_grad()
-def sample_from_rnns(spec: LSTMSpec, theta: Tensor, num_samples: int, length: int = SEQUENCE_LENGTH,
-                     generators: list | None = None) -> tuple[Tensor, Tensor]:
-    "Strings sampled from M generator RNNs → tokens [M, S, length] (BOS first), log-probabilities [M, S, length-1, V]."
-    M, V, device = theta.shape[0], spec.output_size, theta.device
-    if generators is not None and len(generators) != M:
-        raise ValueError(f"generators: expected one per RNN ({M}), got {len(generators)}")
-    gens = generators or [None] * M
-    uniforms = torch.stack([torch.rand(num_samples, length - 1, generator=g, device=device) for g in gens])
-    tokens = torch.full((M, num_samples, length), BOS, dtype=torch.long, device=device)
-    logprobs = torch.empty(M, num_samples, length - 1, V, device=device)
-    state = None
-    for t in range(length - 1):
-        x = F.one_hot(tokens[:, :, t:t + 1], spec.input_size).to(theta.dtype)
-        out, state = spec.forward(theta, x, state)
-        logprobs[:, :, t] = out[:, :, 0].float().log_softmax(-1)
-        tokens[:, :, t + 1] = sample_tokens(logprobs[:, :, t], uniforms[:, :, t])
-    return tokens, logprobs
-
-# %% ../nbs/02_zoo.ipynb #d47e58e1
-_DATA_BLOCK_STEPS = 50  # training strings are drawn this many steps at a time; part of what fixes a run's data
-
-class _TrainingStrings:
-    "Each run's own stream of training strings, drawn in blocks."
-    def __init__(self, config: ZooConfig, runs: list[int], tasks: Tensor):
-        self.config, self.tasks, self.block, self.used = config, tasks, None, _DATA_BLOCK_STEPS
-        self.generators = [run_generator(config.seed, r, 'data', tasks.device) for r in runs]
-
-    def next(self) -> Tensor:
-        if self.used == _DATA_BLOCK_STEPS:
-            c = self.config
-            block = sample_strings(self.tasks, c.batch_size * _DATA_BLOCK_STEPS, c.sequence_length, self.generators)
-            self.block, self.used = block.view(len(self.tasks), _DATA_BLOCK_STEPS, c.batch_size, -1), 0
-        self.used += 1
-        return self.block[:, self.used - 1]
-
-@torch.no_grad()
-def _snapshot(config: ZooConfig, theta: Tensor, tasks: Tensor, runs: list[int], step: int) -> dict:
-    gens = [run_generator(config.seed, r, f'sample-{step}', theta.device) for r in runs]
-    tokens, logprobs = sample_from_rnns(config.spec, theta, config.performance_samples, config.sequence_length, gens)
-    valid, finished = accept(tokens, tasks[:, None, :])
-    keep = config.stored_sequences
-    return dict(parameters=theta.to('cpu', torch.float32, copy=True),  # a copy: the optimiser updates theta in place
-                sequences=tokens[:, :keep].short().cpu(),
-                logits=logprobs[:, :keep].half().cpu(), num_valid=valid.sum(1).cpu(), num_finished=finished.sum(1).cpu())
-
-# %% ../nbs/02_zoo.ipynb #327fdad0
-def _per_rnn_loss(spec: LSTMSpec, theta: Tensor, inputs: Tensor, targets: Tensor) -> Tensor:
-    "Mean next-token cross-entropy of each of the M RNNs on its own batch → [M]."
-    logits = spec.forward(theta, inputs)[0]
-    return F.cross_entropy(logits.flatten(0, 2), targets.flatten(), reduction='none').view(len(theta), -1).mean(1)
-
-class _GraphedLoss:
-    "Forward + backward of `_per_rnn_loss` captured once as a CUDA graph; each call replays it on new strings."
-    def __init__(self, spec: LSTMSpec, theta: Tensor, inputs: Tensor, targets: Tensor):
-        self.spec, self.theta = spec, theta
-        self.inputs, self.targets = inputs.clone(), targets.clone()
-        side = torch.cuda.Stream()
-        side.wait_stream(torch.cuda.current_stream())
-        with torch.cuda.stream(side):            # warm-up outside the graph: kernel selection, allocator
-            for _ in range(3):
-                theta.grad = None
-                _per_rnn_loss(spec, theta, self.inputs, self.targets).sum().backward()
-        torch.cuda.current_stream().wait_stream(side)
-        theta.grad = None                         # the captured backward then owns a fixed gradient buffer
-        self.graph = torch.cuda.CUDAGraph()
-        with torch.cuda.graph(self.graph):
-            self.loss = _per_rnn_loss(spec, theta, self.inputs, self.targets)
-            self.loss.sum().backward()
-
-    def __call__(self, inputs: Tensor, targets: Tensor) -> Tensor:
-        self.inputs.copy_(inputs); self.targets.copy_(targets)
-        self.graph.replay()                       # writes theta.grad and self.loss
-        return self.loss
-
-# %% ../nbs/02_zoo.ipynb #20f19124
-def train_formal_chunk(config: ZooConfig, chunk: int, device='cpu', on_steps=None,
-                       cuda_graph: bool = True) -> dict[str, np.ndarray]:
-    "Train the runs of `chunk` together → arrays with one row per (run, snapshot), run-major."
-    runs, spec, device = config.chunk_runs(chunk), config.spec, torch.device(device)
-    tasks = config.task_of(runs).to(device)
-    theta = torch.cat([spec.init_params(1, generator=run_generator(config.seed, r, 'init')) for r in runs])
-    theta = theta.to(device).requires_grad_()
-    optimizer = torch.optim.AdamW([theta], lr=learning_rate(0, config.lr_knots), weight_decay=config.weight_decay)
-    strings = _TrainingStrings(config, runs, tasks)
-    graphed = None
-    snaps, loss_sum, loss_steps = [], torch.zeros(len(runs), device=device), 0
-    for step in range(config.total_steps + 1):
-        if step in config.snapshot_steps:
-            train_loss = (loss_sum / loss_steps).cpu() if loss_steps else torch.full((len(runs),), float('nan'))
-            snaps.append(dict(_snapshot(config, theta.detach(), tasks, runs, step), train_loss=train_loss))
-            loss_sum.zero_(); loss_steps = 0
-        if step == config.total_steps: break
-        for group in optimizer.param_groups: group['lr'] = learning_rate(step, config.lr_knots)
-        inputs, targets = to_inputs_targets(strings.next())
-        if device.type == 'cuda' and cuda_graph:
-            graphed = graphed or _GraphedLoss(spec, theta, inputs, targets)
-            loss = graphed(inputs, targets)       # no zero_grad: the replay overwrites the gradient
-        else:
-            optimizer.zero_grad(set_to_none=True)
-            loss = _per_rnn_loss(spec, theta, inputs, targets)
-            loss.sum().backward()                 # the sum: each RNN gets exactly the gradient of its own loss
-        optimizer.step()
-        loss_sum += loss.detach(); loss_steps += 1
-        if on_steps: on_steps(len(runs))
-    return _chunk_arrays(config, runs, snaps)
-
-def _chunk_arrays(config: ZooConfig, runs: list[int], snaps: list[dict]) -> dict[str, np.ndarray]:
-    "Stack snapshots [steps, runs, …] into run-major rows [runs × steps, …]."
-    run_major = lambda key: torch.stack([s[key] for s in snaps], 1).flatten(0, 1).numpy()
-    num_valid, num_finished = run_major('num_valid'), run_major('num_finished')
-    tasks = config.task_of(runs).repeat_interleave(len(snaps), 0)
-    return dict(parameters=run_major('parameters'), sequences=run_major('sequences'), logits=run_major('logits'),
-                tasks=tasks.numpy().astype(np.int8),
-                run=np.repeat(np.array(runs), len(snaps)), step=np.tile(np.array(config.snapshot_steps), len(runs)),
-                performance=num_valid / np.maximum(num_finished, 1),
-                num_valid=num_valid, num_finished=num_finished, train_loss=run_major('train_loss'))
 
 # %% ../nbs/02_zoo.ipynb #8d2e5855
 ZOO_FORMAT = 'rnn_weight_repr.zoo'
@@ -584,10 +464,12 @@ def dataset(self: Zoo, split: str | None = None, **split_kwargs) -> ZooDataset:
     "A torch `Dataset` over the snapshots of `split` (all snapshots if None)."
     return ZooDataset(self, None if split is None else self.split(split, **split_kwargs))
 
-# %% ../nbs/02_zoo.ipynb #019e0f6c
-CHUNK_TRAINERS = {'formal': train_formal_chunk}  # kind → trainer; the MNIST chapter adds 'mnist'
-_TRAINER_MODULES = {'mnist': 'rnn_weight_repr.mnist'}  # imported on demand (it imports this module)
+# %% ../nbs/02_zoo.ipynb #d864022f
+CHUNK_TRAINERS: dict = {}   # kind → chunk trainer(config, chunk, device, on_steps) → arrays; filled by the kinds' modules
 
+from . import formal_zoo as _formal_kind, mnist as _mnist_kind  # noqa: E402,F401 (they register themselves; they import this module)
+
+# %% ../nbs/02_zoo.ipynb #019e0f6c
 def _prepare_folder(path: Path, config: ZooConfig) -> bool:
     "Make `path` ready for generating `config`; True if the zoo is already complete. Never touches another zoo."
     wanted = config.to_json()
@@ -628,8 +510,8 @@ def pending_chunks(path, config: ZooConfig) -> list[int]:
 
 def train_and_write_chunk(config: ZooConfig, chunk: int, path, device='cpu', on_steps=None) -> int:
     "Train one chunk and write it into the generation folder `path`."
-    if config.kind not in CHUNK_TRAINERS:  # e.g. in a fresh worker process
-        import importlib; importlib.import_module(_TRAINER_MODULES[config.kind])
+    if config.kind not in CHUNK_TRAINERS:
+        raise ValueError(f"kind: no chunk trainer registered for {config.kind!r} (registered: {sorted(CHUNK_TRAINERS)})")
     arrays = CHUNK_TRAINERS[config.kind](config, chunk, device, on_steps)
     write_chunk(Path(path) / 'chunks' / f'{chunk:05d}', arrays)
     return chunk
@@ -823,12 +705,12 @@ def _load_released(cls, path: Path) -> Zoo:
 def export_released(zoo: Zoo, out) -> Path:
     "Write `zoo` in the authors' released format (for sharing with their code, and to test the loader)."
     out = Path(out); out.mkdir(parents=True, exist_ok=False)
-    mnist = zoo.kind == 'mnist'
+    is_mnist = zoo.kind == 'mnist'
     for name in _ARRAYS:
         array = np.asarray(zoo.arrays[name])
-        if name == 'tasks': array = array[:, 0] if mnist else np.concatenate([np.zeros((len(array), 1), array.dtype), array], 1)
+        if name == 'tasks': array = array[:, 0] if is_mnist else np.concatenate([np.zeros((len(array), 1), array.dtype), array], 1)
         np.save(out / f'{name}.npy', array)
-    if mnist:
+    if is_mnist:
         t = zoo.table
         np.save(out / 'num_step.npy', np.stack([zoo.runs, zoo.steps], 1))
         np.save(out / 'accuracy_losses.npy', np.stack([zoo.performance, t['train_loss'], t['eval_loss'], t['weight_decay']], 1))
