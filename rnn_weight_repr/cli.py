@@ -20,6 +20,10 @@ from fastcore.script import call_parse
 from . import __version__
 from .console import check_device, check_out_folder, one_line_errors, read_json
 from .zoo import Zoo, generate_zoo, zoo_config
+from .report import evaluate_runs
+from .emulation import TrainConfig, read_metrics, train_config, train_emulation
+from .encoders import ENCODERS
+from .devices import default_device, worker_init   # spawned workers: their threads, and exit with the parent
 
 # %% ../nbs/10_cli.ipynb #e72e6725
 def summarize_zoo(zoo: Zoo) -> str:
@@ -51,12 +55,6 @@ def rwr_zoo(kind: Literal['formal', 'mnist'],             # what the RNNs learn:
         config = zoo_config(preset, kind=kind, num_runs=runs, chunk_size=chunk_size, seed=seed, **data)
         zoo = generate_zoo(config, out, device=device, workers=workers, progress=not quiet)
     if int(os.environ.get('RANK', '0')) == 0: print(summarize_zoo(zoo))
-
-# %% ../nbs/10_cli.ipynb #dd71c146
-from .report import evaluate_runs
-from .emulation import TrainConfig, read_metrics, train_config, train_emulation
-from .encoders import ENCODERS
-from .devices import default_device, worker_init   # spawned workers: their threads, and exit with the parent
 
 # %% ../nbs/10_cli.ipynb #18bb9adb
 TASKS = ('formal', 'mnist')

@@ -20,6 +20,14 @@ from torch import Tensor, nn
 
 from .devices import default_device
 from .zoo import Zoo
+from sklearn.dummy import DummyClassifier, DummyRegressor
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 # %% ../nbs/09_downstream.ipynb #85339437
 @torch.no_grad()
@@ -128,15 +136,6 @@ def evaluated_rows(zoo: Zoo, prop: Property, split: str, min_step: int = 1, min_
     return exact_task_rows(zoo, split, min_step, min_performance) if prop.kind == 'exact_task' else zoo.rows(split)
 
 # %% ../nbs/09_downstream.ipynb #2b8ae2aa
-from sklearn.dummy import DummyClassifier, DummyRegressor
-from sklearn.compose import TransformedTargetRegressor
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.neural_network import MLPClassifier, MLPRegressor
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
-
 PREDICTORS = ('mlp', 'linear', 'constant')
 
 def fit_predictor(x: np.ndarray, y: np.ndarray, kind: str, predictor: str = 'mlp', seed: int = 0):

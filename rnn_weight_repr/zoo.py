@@ -23,6 +23,10 @@ from . import __version__
 from .languages import EOS, BOS, NUM_TOKENS, SEQUENCE_LENGTH, all_tasks, task_entropy
 from .devices import barrier, default_device, rank_and_world, worker_init
 from .lstm import LSTMSpec
+from fastcore.basics import patch
+from concurrent.futures import ProcessPoolExecutor
+import multiprocessing
+from tqdm.auto import tqdm
 
 # %% ../nbs/02_zoo.ipynb #1b6e99d6
 PAPER_SNAPSHOT_STEPS = (0, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000)
@@ -332,8 +336,6 @@ class Zoo:
         return self.manifest.get('kind', 'formal')
 
 # %% ../nbs/02_zoo.ipynb #6e55ef4f
-from fastcore.basics import patch
-
 @dataclass
 class VerifyReport:
     "What `Zoo.verify` found."
@@ -552,10 +554,6 @@ def generator_pid(path) -> int | None:
     return None
 
 # %% ../nbs/02_zoo.ipynb #10a09bee
-from concurrent.futures import ProcessPoolExecutor
-import multiprocessing
-from tqdm.auto import tqdm
-
 class _Progress:
     "A progress bar over RNN training steps: runs done, RNN-steps/s, ETA."
     def __init__(self, config: ZooConfig, chunks: list[int], show: bool):
