@@ -8,8 +8,8 @@ __all__ = ['TASKS', 'EVAL_SEEDS', 'EMULATION_SEEDS', 'EMULATION_COLUMNS', 'TINY_
            'emulation_table', 'write_report', 'rwr_reproduce']
 
 # %% ../nbs/10_cli.ipynb #f51fe01e
-import csv, json, math, multiprocessing, os, time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import csv, json, math, os, time
+from concurrent.futures import as_completed
 from pathlib import Path
 from typing import Literal
 
@@ -23,7 +23,7 @@ from .zoo import Zoo, generate_zoo, zoo_config
 from .report import evaluate_runs
 from .emulation import TrainConfig, read_metrics, train_config, train_emulation
 from .encoders import ENCODERS
-from .devices import default_device, worker_init   # spawned workers: their threads, and exit with the parent
+from .devices import default_device, worker_pool   # spawned workers: their share of the cores, and exit with the parent
 
 # %% ../nbs/10_cli.ipynb #e72e6725
 def summarize_zoo(zoo: Zoo) -> str:
@@ -80,6 +80,7 @@ def _train_one(zoo_path: str, config: dict, run: str, device: str):
     "One emulation run in a worker process (resumes a run that was interrupted)."
     train_emulation(Zoo.load(zoo_path, checksums=False), TrainConfig(**config), run, device=device, resume=True, progress=False)
 
+# %% ../nbs/10_cli.ipynb #4f5d4ef3
 def train_runs(zoo: Zoo, jobs: list[tuple[TrainConfig, Path]], device=None, workers: int = 1, progress: bool = True,
                log=print, on_done=lambda run: None):
     "Train each (config, run folder) of `jobs` by emulation, `workers` at a time on the CPU (one after another on a GPU)."
@@ -89,14 +90,13 @@ def train_runs(zoo: Zoo, jobs: list[tuple[TrainConfig, Path]], device=None, work
             log(f"  {run.name}"); train_emulation(zoo, config, run, device=device, resume=True, progress=progress); on_done(run)
         return
     from rnn_weight_repr import cli   # spawned workers find the function in the package (also when this runs in a notebook)
-    threads = max(1, torch.get_num_threads() // workers)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context('spawn'), initializer=worker_init,
-                             initargs=(threads, os.getpid())) as pool:
+    with worker_pool(workers) as pool:
         futures = {pool.submit(cli._train_one, str(zoo.path), c.to_json(), str(r), 'cpu'): r for c, r in pending}
         log(f"  {len(futures)} runs, {workers} at a time: {', '.join(r.name for r in futures.values())}")
         for future in as_completed(futures):
             future.result(); log(f"  {futures[future].name} done"); on_done(futures[future])
 
+# %% ../nbs/10_cli.ipynb #6fcef6bf
 def reproduce_task(kind: str, preset: str, out: Path, timings: dict, device=None, workers: int = 1, seeds: int | None = None,
                    progress: bool = True, mnist_root: str | None = None, log=print, save=lambda: None) -> dict:
     "Zoo → six encoders trained by emulation (`EMULATION_SEEDS` each) → downstream evaluation for one task; returns the evaluation results."

@@ -84,6 +84,7 @@ def properties(zoo: Zoo) -> tuple[Property, ...]:
     "The downstream properties of the zoo's kind."
     return MNIST_PROPERTIES if zoo.kind == 'mnist' else FORMAL_PROPERTIES
 
+# %% ../nbs/09_downstream.ipynb #079379c6
 def r_squared(y, y_hat) -> float:
     "Coefficient of determination of `y_hat` against `y` (NaN where `y` is constant and missed, undefined)."
     y, y_hat = np.asarray(y, np.float64), np.asarray(y_hat, np.float64)

@@ -74,6 +74,7 @@ def check_run(run_dir, zoo: Zoo, any_zoo: bool = False) -> dict:
                          f"{zoo.fingerprint()}); pass --any_zoo to evaluate it on another zoo of the same RNNs")
     return identity
 
+# %% ../nbs/09b_report.ipynb #9aa1f429
 _EVAL_FILES = ('evaluation.json', 'cache', 'codes', 'results.md', 'results.csv', 'differences.csv', 'codes.png', 'predictions.png')
 
 def _identity_hash(identity: dict) -> str: return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]

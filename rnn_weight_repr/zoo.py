@@ -21,11 +21,9 @@ from torch import Tensor
 
 from . import __version__
 from .languages import EOS, BOS, all_tasks, task_entropy
-from .devices import barrier, default_device, rank_and_world, worker_init
+from .devices import barrier, default_device, rank_and_world, worker_pool
 from .lstm import LSTMSpec
 from fastcore.basics import patch
-from concurrent.futures import ProcessPoolExecutor
-import multiprocessing
 from tqdm.auto import tqdm
 
 # %% ../nbs/02_zoo.ipynb #1b6e99d6
@@ -47,6 +45,7 @@ class ZooKind:
 
 ZOO_KINDS: dict[str, ZooKind] = {}   # kind name → ZooKind; each kind's chapter registers its own
 
+# %% ../nbs/02_zoo.ipynb #ab5a58f1
 @dataclass(frozen=True)
 class ZooConfig:
     "Every setting that determines a zoo: the same config gives the same zoo."
@@ -550,10 +549,8 @@ def generate_zoo(config: ZooConfig, out, device=None, workers: int = 1, progress
             barrier(world)  # every rank has listed the pending chunks before any writes a new one
             show = progress and rank == 0
             if workers > 1 and device.type == 'cpu':
-                threads = max(1, torch.get_num_threads() // workers)
                 tick = _Progress(config, mine, show)
-                ctx = multiprocessing.get_context('spawn')
-                with ProcessPoolExecutor(workers, mp_context=ctx, initializer=worker_init, initargs=(threads, os.getpid())) as pool:
+                with worker_pool(workers) as pool:
                     futures = [pool.submit(train_and_write_chunk, config, c, path, 'cpu') for c in mine]
                     for f, c in zip(futures, mine):
                         f.result(); tick(len(config.chunk_runs(c)) * config.total_steps)
@@ -625,6 +622,7 @@ def _restore_bos(sequences: np.ndarray) -> np.ndarray:
     fixed[..., 0] = np.where(first == EOS, BOS, first)
     return fixed
 
+# %% ../nbs/02_zoo.ipynb #8430e9b0
 def _load_released_mnist(cls, path: Path, args: dict, arrays: dict) -> Zoo:
     tasks = arrays['tasks']
     if tasks.ndim not in (1, 2) or (tasks.ndim == 2 and tasks.shape[1] != 1):
@@ -667,6 +665,7 @@ def _load_released(cls, path: Path) -> Zoo:
     arrays['sequences'] = _restore_bos(arrays['sequences'])
     return cls(path, spec, arrays, table, manifest={'format': 'released', 'kind': 'formal', 'args': args}, released=True)
 
+# %% ../nbs/02_zoo.ipynb #f475c2b6
 def export_released(zoo: Zoo, out) -> Path:
     "Write `zoo` in the authors' released format (for sharing with their code, and to test the loader)."
     out = Path(out); out.mkdir(parents=True, exist_ok=False)
