@@ -19,11 +19,11 @@ from fastcore.script import call_parse
 
 from . import __version__
 from .console import check_device, check_out_folder, one_line_errors, read_json
-from .zoo import Zoo, generate_zoo, zoo_config
-from .report import evaluate_runs
+from .devices import default_device, worker_pool
 from .emulation import TrainConfig, read_metrics, train_config, train_emulation
 from .encoders import ENCODERS
-from .devices import default_device, worker_pool   # spawned workers: their share of the cores, and exit with the parent
+from .report import evaluate_runs
+from .zoo import Zoo, generate_zoo, zoo_config
 
 # %% ../nbs/10_cli.ipynb #e72e6725
 def summarize_zoo(zoo: Zoo) -> str:

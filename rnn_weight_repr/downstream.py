@@ -16,18 +16,18 @@ from functools import lru_cache
 
 import numpy as np
 import torch
-from torch import Tensor, nn
-
-from .devices import default_device
-from .zoo import Zoo
-from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.compose import TransformedTargetRegressor
+from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
+from torch import Tensor, nn
+
+from .devices import default_device
+from .zoo import Zoo
 
 # %% ../nbs/09_downstream.ipynb #85339437
 @torch.no_grad()

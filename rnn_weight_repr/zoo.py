@@ -17,14 +17,14 @@ from typing import Callable
 import numpy as np
 import torch
 import torch.nn.functional as F
+from fastcore.basics import patch
 from torch import Tensor
+from tqdm.auto import tqdm
 
 from . import __version__
 from .languages import EOS, BOS, all_tasks, task_entropy
 from .devices import barrier, default_device, rank_and_world, worker_pool
 from .lstm import LSTMSpec
-from fastcore.basics import patch
-from tqdm.auto import tqdm
 
 # %% ../nbs/02_zoo.ipynb #1b6e99d6
 PAPER_SNAPSHOT_STEPS = (0, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000)
