@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['TASKS', 'EVAL_SEEDS', 'EMULATION_SEEDS', 'EMULATION_COLUMNS', 'TINY_NOTE', 'summarize_zoo', 'rwr_zoo', 'run_folder',
            'train_runs', 'reproduce_task', 'plot_emulation_losses', 'emulation_rows', 'write_emulation_csv',
-           'emulation_table', 'write_report', 'rwr_reproduce']
+           'read_emulation_csv', 'emulation_table', 'write_report', 'rwr_reproduce']
 
 # %% ../nbs/10_cli.ipynb #f51fe01e
 import csv, json, math, os, time
@@ -168,6 +168,12 @@ def write_emulation_csv(path: Path, rows: list[dict]) -> Path:
     with open(path, 'w', newline='') as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0])); writer.writeheader(); writer.writerows(rows)
     return path
+
+def read_emulation_csv(path: Path) -> list[dict]:
+    "The rows `write_emulation_csv` wrote, typed as `emulation_rows` makes them."
+    with open(path, newline='') as f:
+        return [{k: v if k == 'encoder' else int(v) if k in ('seed', 'steps') else float(v) for k, v in r.items()}
+                for r in csv.DictReader(f)]
 
 # %% ../nbs/10_cli.ipynb #57a4b929
 TINY_NOTE = ("The `tiny` preset checks the plumbing only: its zoo and encoders are far too small and too briefly trained "
