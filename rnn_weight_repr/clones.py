@@ -40,27 +40,36 @@ def string_scores(tokens: Tensor, tasks) -> Tensor:
     return valid.sum(1) / finished.sum(1).clamp(min=1)
 
 # %% ../nbs/08b_clones.ipynb #79c48600
+def _digit_scores(model: EmulationModel, zoo: Zoo, batch: np.ndarray, z: Tensor) -> tuple[Tensor, Tensor]:
+    "Clone and RNN on the stored digits of `batch`: accuracy against the labels (agreement with the RNN where the zoo has none), and the RNN's."
+    x = zoo.inputs(batch).to(z.device)                                                # [R, S, T, 16]
+    R, S = x.shape[:2]
+    logits, _ = model.emulator(z.repeat_interleave(S, 0), x.flatten(0, 1))
+    clone_class = logits[:, -1].argmax(-1).cpu().view(R, S)
+    rnn_class = torch.from_numpy(np.asarray(zoo.log_probs[batch][:, :, -1], dtype=np.float32)).argmax(-1)
+    if zoo.labels is None: return (clone_class == rnn_class).float().mean(1), None
+    labels = torch.from_numpy(np.asarray(zoo.labels[batch], dtype=np.int64))
+    return (clone_class == labels).float().mean(1), (rnn_class == labels).float().mean(1)
+
 @torch.no_grad()
 def clone_quality(model: EmulationModel, zoo: Zoo, rows, num_samples: int = 100, seed: int = 0,
                   batch_size: int = 4_096, device='cpu') -> tuple[np.ndarray, np.ndarray]:
-    "Per snapshot of `rows`: (clone score, the RNN's score): valid fraction of emulated strings and the RNN's performance (formal), or agreement of clone and RNN on the stored inputs and the RNN's eval accuracy (mnist)."
+    "Per snapshot of `rows`: (clone's score, RNN's score). Formal: valid fraction of emulated strings, the RNN's performance. MNIST: accuracy on the stored digits of the clone and of the RNN (older zoos without labels: agreement of clone and RNN, the RNN's eval accuracy)."
     rows, device = zoo.rows(rows), torch.device(device)
     model = model.to(device).eval()
-    generator, scores = torch.Generator().manual_seed(seed), []
+    generator, clones, originals = torch.Generator().manual_seed(seed), [], []
     mnist = zoo.kind == 'mnist'
     per_batch = max(1, batch_size // (zoo.sequences.shape[1] if mnist else num_samples))
     for start in range(0, len(rows), per_batch):
         batch = rows[start:start + per_batch]
-        theta = torch.from_numpy(np.asarray(zoo.params[batch], dtype=np.float32)).to(device)
-        z = model.encoder(theta)
+        z = model.encoder(torch.from_numpy(np.asarray(zoo.params[batch], dtype=np.float32)).to(device))
         if mnist:
-            x = zoo.inputs(batch).to(device)                                          # [R, S, T, 16]
-            S = x.shape[1]
-            logits, _ = model.emulator(z.repeat_interleave(S, 0), x.flatten(0, 1))
-            rnn_class = torch.from_numpy(np.asarray(zoo.log_probs[batch][:, :, -1], dtype=np.float32)).argmax(-1)
-            scores.append((logits[:, -1].argmax(-1).cpu().view(len(batch), S) == rnn_class).float().mean(1))
+            clone, original = _digit_scores(model, zoo, batch, z)
+            clones.append(clone); originals.append(original)
         else:
             strings = emulate_strings(model.emulator, z, num_samples, zoo.sequences.shape[-1], generator)
-            scores.append(string_scores(strings.cpu(), zoo.tasks[batch]).float())
-    clone = torch.cat(scores).numpy() if scores else np.zeros(0, np.float32)
+            clones.append(string_scores(strings.cpu(), zoo.tasks[batch]).float())
+    clone = torch.cat(clones).numpy() if clones else np.zeros(0, np.float32)
+    if mnist and zoo.labels is not None: return clone, torch.cat(originals).numpy() if originals else np.zeros(0, np.float32)
     return clone, np.asarray(zoo.table['eval_accuracy' if mnist else 'performance'])[rows]
+

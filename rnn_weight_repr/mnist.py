@@ -163,6 +163,7 @@ def train_mnist_chunk(config: ZooConfig, chunk: int, device='cpu', on_steps=None
     angles, decays = config.task_of(runs)[:, 0].to(device), config.weight_decay_of(runs).to(device, torch.float32)
     measured = {split: index[_run_sample(config, runs, purpose, len(index))].to(device)
                 for split, index, purpose in (('eval', eval_index, 'eval'), ('train', train_index, 'train-eval'))}
+    stored_labels = all_labels[measured['eval'][:, :config.stored_sequences]].to('cpu', torch.uint8)  # the stored inputs' digits
     theta = torch.cat([spec.init_params(1, generator=run_generator(config.seed, r, 'init')) for r in runs])
     theta = theta.to(device).requires_grad_()
     optimizer = torch.optim.AdamW([theta], lr=learning_rate(0, config.lr_knots), weight_decay=0.0)
@@ -180,14 +181,14 @@ def train_mnist_chunk(config: ZooConfig, chunk: int, device='cpu', on_steps=None
         x, y = tile_sequences(all_images[index], angles), all_labels[index]
         training_step(spec, theta, optimizer, decays, learning_rate(step, config.lr_knots), x, y)
         if on_steps: on_steps(len(runs))
-    return _mnist_chunk_arrays(config, runs, snaps)
+    return _mnist_chunk_arrays(config, runs, snaps, stored_labels)
 
-def _mnist_chunk_arrays(config: ZooConfig, runs: list[int], snaps: list[dict]) -> dict[str, np.ndarray]:
+def _mnist_chunk_arrays(config: ZooConfig, runs: list[int], snaps: list[dict], labels: Tensor) -> dict[str, np.ndarray]:
     "Stack snapshots [steps, runs, …] into run-major rows [runs × steps, …]."
     run_major = lambda key: torch.stack([s[key] for s in snaps], 1).flatten(0, 1).numpy()
     per_row = lambda t: t.repeat_interleave(len(snaps), 0).numpy()
     angles = config.task_of(runs)
-    return dict(parameters=run_major('parameters'), sequences=run_major('sequences'), logits=run_major('logits'),
+    return dict(parameters=run_major('parameters'), sequences=run_major('sequences'), logits=run_major('logits'), labels=per_row(labels),
                 tasks=per_row(angles), run=np.repeat(np.array(runs), len(snaps)),
                 step=np.tile(np.array(config.snapshot_steps), len(runs)), performance=run_major('eval_accuracy'),
                 train_accuracy=run_major('train_accuracy'), eval_accuracy=run_major('eval_accuracy'),
@@ -219,11 +220,12 @@ def _mnist_weight_decays(config: ZooConfig, runs: list[int]) -> Tensor:
 MNIST_PRESETS = {
     'tiny': dict(num_runs=8, snapshot_steps=(0, 5, 10, 20), lr_knots=((0, 1e-2), (10, 3e-3), (20, 3e-4)),
                  batch_size=16, stored_sequences=8, performance_samples=64, chunk_size=4),
-    'small': dict(num_runs=24, **_compressed(600), stored_sequences=100, performance_samples=400, chunk_size=12),
+    'small': dict(num_runs=48, **_compressed(2_000), stored_sequences=100, performance_samples=400, chunk_size=12),
     'paper': dict(num_runs=1_000, chunk_size=200, performance_samples=10_000),
 }
 
 ZOO_KINDS['mnist'] = ZooKind(
     spec=lambda config: LSTMSpec(16, config.hidden_size, config.num_layers, 10), normalise=_mnist_config,
     task_of=_mnist_angles, weight_decay_of=_mnist_weight_decays, train_chunk=train_mnist_chunk, presets=MNIST_PRESETS,
-    facts=('run', 'step', 'performance', 'train_accuracy', 'eval_accuracy', 'train_loss', 'eval_loss', 'weight_decay', 'angle'))
+    facts=('run', 'step', 'performance', 'train_accuracy', 'eval_accuracy', 'train_loss', 'eval_loss', 'weight_decay', 'angle'),
+    arrays=('labels',))

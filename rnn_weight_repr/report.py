@@ -46,7 +46,8 @@ def evaluate_run(run_dir, zoo: Zoo, protocol: Protocol = Protocol(), clone_sampl
     for split in splits:
         rows = _spread(zoo.rows(split), clone_rows)
         clone, original = clone_quality(model, zoo, rows, clone_samples, device=device)
-        per_row = dict(clone=clone, rnn=original, **({} if zoo.kind == 'mnist' else dict(clone_gap=np.abs(clone - original))))
+        agreement = zoo.kind == 'mnist' and zoo.labels is None       # no labels: clone and RNN scored differently, no gap
+        per_row = dict(clone=clone, rnn=original, **({} if agreement else dict(clone_gap=np.abs(clone - original))))
         scores.update({f'{what}/{split}': dict(rows=rows, values=np.asarray(v, np.float64)[None]) for what, v in per_row.items()})
     return dict(scores=scores, codes=z, encoder=model.config.encoder, step=int(model.step), finished=bool(model.finished))
 
@@ -351,11 +352,15 @@ def _markdown(results: dict, summaries: dict, differences: dict, zoo: Zoo, proto
                   *_table(['difference', *(h for _, h, _ in columns)], [
                       [f"{a} − {b}", *(_format(d[f'{key}/{predictor}'], digits(kind), signed=True) for key, _, kind in columns)]
                       for (a, b), d in differences.items()]), ""]
-    clone_columns = (('clone', 'agreement'), ('rnn', 'RNN eval accuracy')) if mnist else \
-                    (('clone', 'clone'), ('rnn', 'RNN'), ('clone_gap', '\\|gap\\|'))
-    lines += ["## Clones: the emulator given z", "",
-              "Agreement of the emulator's class (last step) with the RNN's on the stored eval inputs, next to the RNN's eval accuracy." if mnist else
-              "Valid fraction of the strings the emulator samples given z (among finished ones), the RNN's own performance, and the mean absolute difference per RNN.", "",
+    agreement = mnist and zoo.labels is None
+    clone_columns = (('clone', 'agreement'), ('rnn', 'RNN eval accuracy')) if agreement else \
+                    (('clone', 'clone accuracy' if mnist else 'clone'), ('rnn', 'RNN accuracy' if mnist else 'RNN'), ('clone_gap', '\\|gap\\|'))
+    clone_text = ("Agreement of the emulator's class (last step) with the RNN's on the stored eval inputs, next to the RNN's eval accuracy "
+                  "(this zoo stores no labels)." if agreement else
+                  "Accuracy of the emulator's class (last step) on each RNN's stored eval digits, the RNN's own accuracy on the same digits, "
+                  "and the mean absolute difference per RNN." if mnist else
+                  "Valid fraction of the strings the emulator samples given z (among finished ones), the RNN's own performance, and the mean absolute difference per RNN.")
+    lines += ["## Clones: the emulator given z", "", clone_text, "",
               *_table(['model', *(f"{h} · {s.upper() if s == 'ood' else s}" for s in splits for _, h in clone_columns)], [
                   [label, *(_format(summaries[label][f'{w}/{s}']) for s in splits for w, _ in clone_columns)]
                   for label, r in results.items() if r['type'] in ('trained', 'one seed')]), ""]

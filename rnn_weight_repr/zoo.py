@@ -42,6 +42,7 @@ class ZooKind:
     train_chunk: Callable       # (config, chunk, device, on_steps) → the chunk's arrays, one row per run and snapshot
     presets: dict               # 'tiny', 'small', 'paper' → ZooConfig fields
     facts: tuple                # the snapshot table's columns
+    arrays: tuple = ()          # per-snapshot arrays beyond weights, inputs, log-probs and tasks (e.g. mnist's labels)
 
 ZOO_KINDS: dict[str, ZooKind] = {}   # kind name → ZooKind; each kind's chapter registers its own
 
@@ -192,7 +193,8 @@ def assemble_zoo(path, config: ZooConfig):
     chunks = [_read_chunk(path / 'chunks' / f'{c:05d}') for c in range(config.num_chunks)]
     num_rows = sum(len(c['run']) for c in chunks)
     files = {}
-    for name in _ARRAYS:
+    arrays = _ARRAYS + ZOO_KINDS[config.kind].arrays
+    for name in arrays:
         first = chunks[0][name]
         partial = path / f'{name}.npy.partial'
         out = np.lib.format.open_memmap(partial, mode='w+', dtype=first.dtype, shape=(num_rows, *first.shape[1:]))
@@ -202,7 +204,7 @@ def assemble_zoo(path, config: ZooConfig):
         out.flush(); del out
         os.replace(partial, path / f'{name}.npy')
     _write_table(path / 'snapshots.csv', {k: np.concatenate([c[k] for c in chunks]) for k in ZOO_KINDS[config.kind].facts})
-    for name in [f'{a}.npy' for a in _ARRAYS] + ['snapshots.csv']:
+    for name in [f'{a}.npy' for a in arrays] + ['snapshots.csv']:
         entry = {'sha256': _sha256(path / name)}
         if name.endswith('.npy'):
             array = np.load(path / name, mmap_mode='r')
@@ -295,6 +297,10 @@ class Zoo:
     logits = log_probs   # the name of the released format's file (`logits.npy`), kept as an alias
     @property
     def tasks(self) -> np.ndarray: return self.arrays['tasks']
+    @property
+    def labels(self) -> np.ndarray | None:
+        "An MNIST zoo's digit labels of the stored inputs [N, S] (None where the zoo has none: the formal kind, a released zoo)."
+        return self.arrays.get('labels')
     @property
     def runs(self) -> np.ndarray: return self.table['run']
     @property
