@@ -40,16 +40,16 @@ def string_scores(tokens: Tensor, tasks) -> Tensor:
     return valid.sum(1) / finished.sum(1).clamp(min=1)
 
 # %% ../nbs/08b_clones.ipynb #79c48600
-def _digit_scores(model: EmulationModel, zoo: Zoo, batch: np.ndarray, z: Tensor) -> tuple[Tensor, Tensor]:
-    "Clone and RNN on the stored digits of `batch`: accuracy against the labels (agreement with the RNN where the zoo has none), and the RNN's."
+def _digit_scores(model: EmulationModel, zoo: Zoo, batch: np.ndarray, z: Tensor) -> tuple[Tensor, np.ndarray]:
+    "Clone and RNN on the stored digits of `batch`: both accuracies against the labels, or (a zoo without labels) the clone's agreement with the RNN and the RNN's eval accuracy."
     x = zoo.inputs(batch).to(z.device)                                                # [R, S, T, 16]
     R, S = x.shape[:2]
     logits, _ = model.emulator(z.repeat_interleave(S, 0), x.flatten(0, 1))
     clone_class = logits[:, -1].argmax(-1).cpu().view(R, S)
     rnn_class = torch.from_numpy(np.asarray(zoo.log_probs[batch][:, :, -1], dtype=np.float32)).argmax(-1)
-    if zoo.labels is None: return (clone_class == rnn_class).float().mean(1), None
+    if zoo.labels is None: return (clone_class == rnn_class).float().mean(1), np.asarray(zoo.table['eval_accuracy'])[batch]
     labels = torch.from_numpy(np.asarray(zoo.labels[batch], dtype=np.int64))
-    return (clone_class == labels).float().mean(1), (rnn_class == labels).float().mean(1)
+    return (clone_class == labels).float().mean(1), (rnn_class == labels).float().mean(1).numpy()
 
 @torch.no_grad()
 def clone_quality(model: EmulationModel, zoo: Zoo, rows, num_samples: int = 100, seed: int = 0,
@@ -63,13 +63,10 @@ def clone_quality(model: EmulationModel, zoo: Zoo, rows, num_samples: int = 100,
     for start in range(0, len(rows), per_batch):
         batch = rows[start:start + per_batch]
         z = model.encoder(torch.from_numpy(np.asarray(zoo.params[batch], dtype=np.float32)).to(device))
-        if mnist:
-            clone, original = _digit_scores(model, zoo, batch, z)
-            clones.append(clone); originals.append(original)
+        if mnist: clone, original = _digit_scores(model, zoo, batch, z)
         else:
             strings = emulate_strings(model.emulator, z, num_samples, zoo.sequences.shape[-1], generator)
-            clones.append(string_scores(strings.cpu(), zoo.tasks[batch]).float())
-    clone = torch.cat(clones).numpy() if clones else np.zeros(0, np.float32)
-    if mnist and zoo.labels is not None: return clone, torch.cat(originals).numpy() if originals else np.zeros(0, np.float32)
-    return clone, np.asarray(zoo.table['eval_accuracy' if mnist else 'performance'])[rows]
-
+            clone, original = string_scores(strings.cpu(), zoo.tasks[batch]).float(), np.asarray(zoo.performance)[batch]
+        clones.append(clone); originals.append(original)
+    if not clones: return np.zeros(0, np.float32), np.zeros(0)
+    return torch.cat(clones).numpy(), np.concatenate(originals)

@@ -1,10 +1,13 @@
 """`rwr_reproduce` as a user runs it: killed in the middle and run again, it keeps the stages it finished; bad input is
-one line and exit status 2, with nothing written."""
-import json, os, signal, subprocess, sys, time
+one line and exit status 2, with nothing written; the MNIST pipeline runs end to end."""
+import csv, json, os, signal, subprocess, sys, time
 from pathlib import Path
+
+import numpy as np
 
 from rnn_weight_repr.emulation import read_metrics
 from rnn_weight_repr.encoders import ENCODERS as ALL_ENCODERS
+from rnn_weight_repr.zoo import Zoo
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, 'PYTHONUNBUFFERED': '1', 'OMP_NUM_THREADS': '1'}
@@ -58,10 +61,7 @@ def test_unknown_task_is_one_line_and_exit_2(tmp_path):
 
 
 def test_mnist_pipeline_end_to_end_on_the_offline_digits(tmp_path):
-    "The MNIST zoo through emulation and downstream, two workers, on the 10,000 offline digits: every table filled for the six encoders."
-    import csv
-    import numpy as np
-    from rnn_weight_repr.zoo import Zoo
+    "The MNIST zoo through emulation and downstream, two workers, on the offline copy of MNIST: every table filled for the six encoders."
     mnist_root = Path(__file__).resolve().parents[2] / 'shared' / 'data' / 'mnist'
     out = tmp_path / 'run'
     result = rwr_reproduce('--out', out, '--tasks', 'mnist', '--workers', 2, '--mnist_root', mnist_root)
