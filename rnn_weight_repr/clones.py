@@ -35,9 +35,9 @@ def emulate_strings(emulator: nn.Module, z: Tensor, num_samples: int, length: in
     return tokens.view(R, num_samples, length)
 
 def string_scores(tokens: Tensor, tasks) -> Tensor:
-    "Per generator: the fraction of its strings `tokens` [R, S, L] valid under its task `tasks` [R, 3] among those that finished."
-    valid, finished = accept(torch.as_tensor(tokens), torch.as_tensor(np.asarray(tasks)).long()[:, None, :])
-    return valid.sum(1) / finished.sum(1).clamp(min=1)
+    "Per generator: the fraction of its strings `tokens` [R, S, L] valid under its task `tasks` [R, 3] (unfinished ones count as invalid)."
+    valid, _ = accept(torch.as_tensor(tokens), torch.as_tensor(np.asarray(tasks)).long()[:, None, :])
+    return valid.float().mean(1)
 
 # %% ../nbs/08b_clones.ipynb #79c48600
 def _digit_scores(model: EmulationModel, zoo: Zoo, batch: np.ndarray, z: Tensor) -> tuple[Tensor, np.ndarray]:

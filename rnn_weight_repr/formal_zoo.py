@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from .languages import BOS, NUM_TOKENS, SEQUENCE_LENGTH, accept, all_tasks, sample_strings, sample_tokens, to_inputs_targets
+from .languages import BOS, EOS, NUM_TOKENS, SEQUENCE_LENGTH, accept, all_tasks, sample_strings, sample_tokens, to_inputs_targets
 from .lstm import LSTMSpec
 from .zoo import ZOO_KINDS, ZooConfig, ZooKind, learning_rate, run_generator, spread_tasks
 
@@ -38,6 +38,17 @@ def sample_from_rnns(spec: LSTMSpec, theta: Tensor, num_samples: int, length: in
 # %% ../nbs/02a_formal_zoo.ipynb #d47e58e1
 _DATA_BLOCK_STEPS = 50  # training strings are drawn this many steps at a time; part of what fixes a run's data
 
+def _mix_random_strings(block: Tensor, probability: float, generators: list) -> Tensor:
+    "Strings `block` [M, S, L], each replaced with `probability` by a uniformly random one: BOS, 0 to L-2 uniform letters, EOS padding."
+    out, (M, S, L), device = block.clone(), block.shape, block.device
+    for m, g in enumerate(generators):
+        chosen = torch.rand(S, generator=g, device=device) < probability
+        lengths = torch.randint(0, L - 1, (S, 1), generator=g, device=device)
+        letters = torch.randint(0, 4, (S, L - 1), generator=g, device=device)
+        body = torch.where(torch.arange(L - 1, device=device) < lengths, letters, torch.full_like(letters, EOS))
+        out[m, chosen, 1:] = body[chosen]
+    return out
+
 class _TrainingStrings:
     "Each run's own stream of training strings, drawn in blocks."
     def __init__(self, config: ZooConfig, runs: list[int], tasks: Tensor):
@@ -48,6 +59,8 @@ class _TrainingStrings:
         if self.used == _DATA_BLOCK_STEPS:
             c = self.config
             block = sample_strings(self.tasks, c.batch_size * _DATA_BLOCK_STEPS, c.sequence_length, self.generators)
+            if c.random_string_probability:   # drawn after the valid strings: at 0 a run's data is what it always was
+                block = _mix_random_strings(block, c.random_string_probability, self.generators)
             self.block, self.used = block.view(len(self.tasks), _DATA_BLOCK_STEPS, c.batch_size, -1), 0
         self.used += 1
         return self.block[:, self.used - 1]
@@ -131,7 +144,8 @@ def _chunk_arrays(config: ZooConfig, runs: list[int], snaps: list[dict]) -> dict
     return dict(parameters=run_major('parameters'), sequences=run_major('sequences'), logits=run_major('logits'),
                 tasks=tasks.numpy().astype(np.int8),
                 run=np.repeat(np.array(runs), len(snaps)), step=np.tile(np.array(config.snapshot_steps), len(runs)),
-                performance=num_valid / np.maximum(num_finished, 1),
+                performance=num_valid / config.performance_samples,           # the paper's: unfinished counts as invalid
+                valid_among_finished=num_valid / np.maximum(num_finished, 1),
                 num_valid=num_valid, num_finished=num_finished, train_loss=run_major('train_loss'))
 
 # %% ../nbs/02a_formal_zoo.ipynb #3f829996
@@ -161,4 +175,4 @@ ZOO_KINDS['formal'] = ZooKind(
     normalise=_formal_config, task_of=_formal_tasks,
     weight_decay_of=lambda config, runs: torch.full((len(runs),), config.weight_decay, dtype=torch.float64),
     train_chunk=train_formal_chunk, presets=FORMAL_PRESETS,
-    facts=('run', 'step', 'performance', 'num_valid', 'num_finished', 'train_loss'))
+    facts=('run', 'step', 'performance', 'valid_among_finished', 'num_valid', 'num_finished', 'train_loss'))

@@ -134,11 +134,9 @@ def sample_tokens(log_probs: Tensor, uniforms: Tensor) -> Tensor:
     return (cdf < uniforms[..., None]).sum(-1).clamp_(max=log_probs.shape[-1] - 1)   # clamp: a CDF that rounds below 1
 
 # %% ../nbs/01_formal_languages.ipynb #61f7277b
-def task_entropy(tasks: Tensor, length: int = SEQUENCE_LENGTH) -> Tensor:
-    "Entropy (nats) of each task's expected, normalised occurrence vector."
-    tasks = _check_tasks(tasks)
-    n_min, n_max = n_range(tasks, length)
-    mean_n = (n_min + n_max).double() / 2
-    occurrences = torch.cat([mean_n[..., None], mean_n[..., None] + tasks], -1)
-    p = occurrences / occurrences.sum(-1, keepdim=True)
-    return -(p * p.clamp(min=1e-300).log()).sum(-1)
+def task_entropy(tasks: Tensor) -> Tensor:
+    "Entropy (nats) of each task vector (0, d1, d2, d3), shifted to start at 1 and normalised: the paper's OOD ordering."
+    v = F.pad(_check_tasks(tasks), (1, 0)).double()           # (0, d1, d2, d3)
+    shifted = (1 + v - v.amin(-1, keepdim=True)).sort(-1).values  # sorted: the letters' order cannot change a bit
+    p = shifted / shifted.sum(-1, keepdim=True)
+    return -(p * p.log()).sum(-1)

@@ -359,7 +359,7 @@ def _markdown(results: dict, summaries: dict, differences: dict, zoo: Zoo, proto
                   "(this zoo stores no labels)." if agreement else
                   "Accuracy of the emulator's class (last step) on each RNN's stored eval digits, the RNN's own accuracy on the same digits, "
                   "and the mean absolute difference per RNN." if mnist else
-                  "Valid fraction of the strings the emulator samples given z (among finished ones), the RNN's own performance, and the mean absolute difference per RNN.")
+                  "Valid fraction of the strings the emulator samples given z (unfinished ones count as invalid, as in the zoo's performance), the RNN's own performance, and the mean absolute difference per RNN.")
     lines += ["## Clones: the emulator given z", "", clone_text, "",
               *_table(['model', *(f"{h} · {s.upper() if s == 'ood' else s}" for s in splits for _, h in clone_columns)], [
                   [label, *(_format(summaries[label][f'{w}/{s}']) for s in splits for w, _ in clone_columns)]

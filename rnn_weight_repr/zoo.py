@@ -31,6 +31,7 @@ PAPER_SNAPSHOT_STEPS = (0, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000)
 PAPER_LR_KNOTS = ((0, 1e-2), (10_000, 3e-3), (20_000, 3e-4))
 
 _NOT_IDENTITY = ('mnist_root', 'download')  # where the data lives, not what the zoo is
+_ADDED_FIELDS = {'random_string_probability': 0.0}  # settings added later, at the value every older zoo was made with
 
 @dataclass(frozen=True)
 class ZooKind:
@@ -64,6 +65,7 @@ class ZooConfig:
     stored_sequences: int = 100        # input sequences kept per snapshot, with the RNN's log-probabilities
     performance_samples: int = 1_000   # formal: samples drawn to measure the valid fraction; mnist: eval images
     chunk_size: int = 216              # runs trained together; fixed so that resuming changes nothing
+    random_string_probability: float = 0.0  # formal: chance that a training string is replaced by a uniformly random one
     seed: int = 0
     mnist_root: str | None = field(default=None, compare=False)  # mnist: a local copy (not part of the identity)
     download: bool = field(default=True, compare=False)          # mnist: may torchvision download it if missing
@@ -78,6 +80,10 @@ class ZooConfig:
             raise ValueError(f"snapshot_steps: expected increasing non-negative steps, got {self.snapshot_steps}")
         if self.stored_sequences > self.performance_samples:
             raise ValueError(f"stored_sequences ({self.stored_sequences}) cannot exceed performance_samples ({self.performance_samples})")
+        if not 0 <= self.random_string_probability <= 1:
+            raise ValueError(f"random_string_probability: expected a probability in [0, 1], got {self.random_string_probability}")
+        if self.random_string_probability and self.kind != 'formal':
+            raise ValueError(f"random_string_probability: random strings are a formal-language setting, got kind {self.kind!r}")
         if self.num_runs < 1 or self.chunk_size < 1:
             raise ValueError(f"num_runs and chunk_size must be positive, got {self.num_runs} and {self.chunk_size}")
 
@@ -100,7 +106,7 @@ class ZooConfig:
         "The zoo's identity as JSON (without where the data lives)."
         return json.loads(json.dumps({k: v for k, v in asdict(self).items() if k not in _NOT_IDENTITY}))
     @classmethod
-    def from_json(cls, d: dict) -> 'ZooConfig': return cls(**d)
+    def from_json(cls, d: dict) -> 'ZooConfig': return cls(**(_ADDED_FIELDS | d))
 
 def learning_rate(step: int, knots=PAPER_LR_KNOTS) -> float:
     "The piecewise-linear learning rate at `step` (constant after the last knot)."
@@ -217,6 +223,12 @@ def assemble_zoo(path, config: ZooConfig):
     shutil.rmtree(path / 'chunks', ignore_errors=True)
     (path / 'generation.json').unlink(missing_ok=True)
 
+def _paper_performance(table: dict[str, np.ndarray], samples: int) -> dict[str, np.ndarray]:
+    "A formal zoo's table with `performance` = valid out of all `samples` (the paper's) and `valid_among_finished`, from the counts."
+    return table | dict(performance=table['num_valid'] / samples,
+                        valid_among_finished=table['num_valid'] / np.maximum(table['num_finished'], 1))
+
+
 # %% ../nbs/02_zoo.ipynb #4fbd246f
 def _open_npy(path: Path) -> np.ndarray:
     "Memory-map a .npy file after checking that its header parses and the file is as long as the header says."
@@ -280,7 +292,10 @@ class Zoo:
                     raise ZooError(f"{file}: expected {entry['shape']} {entry['dtype']} (manifest), "
                                    f"got {list(array.shape)} {array.dtype}")
                 arrays[file.stem] = array
-        return cls(path, LSTMSpec(**manifest['spec']), arrays, _read_table(path / 'snapshots.csv'), manifest)
+        table = _read_table(path / 'snapshots.csv')
+        if manifest.get('kind') == 'formal' and 'valid_among_finished' not in table:   # written before performance was the paper's
+            table = _paper_performance(table, manifest['generation']['performance_samples'])
+        return cls(path, LSTMSpec(**manifest['spec']), arrays, table, manifest)
 
     def __len__(self): return len(self.arrays['parameters'])
     def __repr__(self):
@@ -450,7 +465,7 @@ def _prepare_folder(path: Path, config: ZooConfig) -> bool:
     "Make `path` ready for generating `config`; True if the zoo is already complete. Never touches another zoo."
     wanted = config.to_json()
     if (path / 'manifest.json').exists():
-        existing = _read_json(path / 'manifest.json').get('generation')
+        existing = _ADDED_FIELDS | (_read_json(path / 'manifest.json').get('generation') or {})
         if existing != wanted:
             raise ZooError(f"{path}: holds a different finished zoo ({_differences(existing, wanted)}); "
                            "refusing to overwrite it: choose another output folder")
@@ -458,7 +473,7 @@ def _prepare_folder(path: Path, config: ZooConfig) -> bool:
     if path.exists() and any(path.iterdir()):
         if not (path / 'generation.json').exists():
             raise ZooError(f"{path}: exists, is not empty and is not a zoo being generated; refusing to write into it")
-        existing = _read_json(path / 'generation.json')
+        existing = _ADDED_FIELDS | _read_json(path / 'generation.json')
         if existing != wanted:
             raise ZooError(f"{path}: holds an unfinished generation of a different zoo ({_differences(existing, wanted)}); "
                            "refusing to overwrite it: resume it with its own settings or choose another output folder")
