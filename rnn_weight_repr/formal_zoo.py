@@ -40,7 +40,7 @@ _DATA_BLOCK_STEPS = 50  # training strings are drawn this many steps at a time; 
 
 def _mix_random_strings(block: Tensor, probability: float, generators: list) -> Tensor:
     "Strings `block` [M, S, L], each replaced with `probability` by a uniformly random one: BOS, 0 to L-2 uniform letters, EOS padding."
-    out, (M, S, L), device = block.clone(), block.shape, block.device
+    out, (S, L), device = block.clone(), block.shape[1:], block.device
     for m, g in enumerate(generators):
         chosen = torch.rand(S, generator=g, device=device) < probability
         lengths = torch.randint(0, L - 1, (S, 1), generator=g, device=device)
