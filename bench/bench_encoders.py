@@ -2,24 +2,24 @@
 
     python bench/bench_encoders.py [--device cuda] [--batch 64] [--preset paper] [--repeats 5] [--only nfn flat] [--threads 1]
 
-Prints one table (median of the repeats), all encoders measured in the same run: the library's six (`ENCODERS`, built by
-`make_encoder` at the preset's sizes) and the parameter transformer with one token per neuron, a variant.
+Prints one table (median of the repeats), all encoders measured in the same run: the paper's six and our extensions
+(`ALL_ENCODERS`, built by `make_encoder` at the preset's sizes), and the parameter transformer's cheaper tokenisations.
 """
 import argparse
 
 import torch
 
-from rnn_weight_repr.encoders import ENCODERS, make_encoder
+from rnn_weight_repr.encoders import ALL_ENCODERS, make_encoder
 from rnn_weight_repr.lstm import LSTMSpec
 from timing import timed
 
-VARIANTS = {'parameter_transformer[neuron]': ('parameter_transformer', dict(tokens='neuron'))}   # name: (encoder, sizes)
+VARIANTS = {f'parameter_transformer[{t}]': ('parameter_transformer', dict(tokens=t)) for t in ('layer_row', 'neuron')}  # name: (encoder, sizes)
 
 
 def encoders_to_time(only=None) -> dict[str, tuple[str, dict]]:
-    "{row name: (encoder name, sizes)}: the six in the library's order, each variant after its encoder."
+    "{row name: (encoder name, sizes)}: every encoder in the library's order, each variant after its encoder."
     rows = {}
-    for name in ENCODERS:
+    for name in ALL_ENCODERS:
         rows[name] = (name, {})
         rows |= {variant: base for variant, base in VARIANTS.items() if base[0] == name}
     return {row: base for row, base in rows.items() if not only or row in only}

@@ -24,7 +24,7 @@ from tqdm.auto import tqdm
 
 from . import __version__
 from .console import CommandError, check_device, check_out_folder, one_line_errors, read_json
-from .encoders import make_encoder, ENCODERS
+from .encoders import make_encoder, ALL_ENCODERS
 from .lstm import LSTMSpec
 from .devices import barrier, default_device, rank_and_world
 from .zoo import Zoo
@@ -129,7 +129,7 @@ class TrainConfig:
     seed: int = 0
 
     def __post_init__(self):
-        for name, allowed in (('encoder', list(ENCODERS)), ('loss', LOSSES), ('objective', OBJECTIVES),
+        for name, allowed in (('encoder', list(ALL_ENCODERS)), ('loss', LOSSES), ('objective', OBJECTIVES),
                               ('lr_schedule', ('constant', 'cosine'))):
             if getattr(self, name) not in allowed: raise ValueError(f"{name}: expected one of {allowed}, got {getattr(self, name)!r}")
         for name in ('steps', 'batch_size', 'eval_every', 'checkpoint_every', 'eval_rows', 'sequences_per_rnn'):
@@ -499,7 +499,7 @@ def load_run(run_dir, device='cpu') -> EmulationModel:
 # %% ../nbs/08_emulation.ipynb #24d06a08
 @call_parse
 def rwr_train(zoo: str,                                      # zoo folder (rwr_zoo's output, or a released zoo)
-              encoder: Literal[tuple(ENCODERS)],            # the encoder to train
+              encoder: Literal[tuple(ALL_ENCODERS)],        # the encoder to train (the paper's six or an extension)
               out: str,                                      # run folder to write
               preset: Literal[tuple(TRAIN_PRESETS)] = 'tiny',  # sizes and schedule: tiny (CI), small (a laptop CPU), paper (one GPU)
               steps: int = None,                             # training steps (default: the preset's)

@@ -1,14 +1,14 @@
-"""The four mechanistic encoders: interface, bad input, symmetry, gradients, presets (fast: tiny sizes)."""
+"""The mechanistic encoders (the paper's four and our neuron_graph): interface, bad input, symmetry, gradients, presets (fast: tiny sizes)."""
 import pytest
 import torch
 
-from rnn_weight_repr.encoders import ENCODERS as ALL_ENCODERS, MECHANISTIC, SIZE_PRESETS as PRESETS
+from rnn_weight_repr.encoders import ALL_ENCODERS, MECHANISTIC, SIZE_PRESETS as PRESETS
 from rnn_weight_repr.lstm import LSTMSpec
 from rnn_weight_repr.mechanistic import ParameterTransformer, permutation_augment
 
 SPEC = LSTMSpec(6, 32, 2, 6)
 ENCODERS = {name: ALL_ENCODERS[name] for name in MECHANISTIC}
-INVARIANT = {'layerwise_statistics', 'nfn'}
+INVARIANT = {'layerwise_statistics', 'nfn', 'neuron_graph'}
 
 
 def make(name, spec=SPEC, preset='tiny', **kwargs):
@@ -97,7 +97,7 @@ def test_augmentation_is_reproducible_with_a_generator(theta):
 
 def test_paper_sizes_have_comparable_parameter_counts():
     counts = {name: sum(p.numel() for p in make(name, preset='paper').parameters()) for name in ENCODERS}
-    for name in ('flat', 'parameter_transformer', 'nfn'):
+    for name in ('flat', 'parameter_transformer', 'nfn', 'neuron_graph'):
         assert 1.1e6 <= counts[name] <= 1.3e6, counts
     assert counts['layerwise_statistics'] < 2e5, counts
 
@@ -133,5 +133,5 @@ def test_transformer_neuron_tokens(theta):
     encoder = ParameterTransformer(SPEC, **PRESETS['parameter_transformer']['tiny'], tokens='neuron')
     assert encoder.position.shape[1] == 1 + 2 * 32 + 6 and encoder(theta).shape == (4, 16)
     assert not torch.allclose(encoder(SPEC.random_permute(theta)), encoder(theta), atol=1e-4)
-    with pytest.raises(ValueError, match="tokens: expected 'row' or 'neuron'"):
+    with pytest.raises(ValueError, match="tokens: expected one of"):
         ParameterTransformer(SPEC, tokens='gate')
