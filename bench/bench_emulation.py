@@ -69,7 +69,7 @@ def main():
         step, params = training_step(name, args.preset, args.batch, device, args.amp, args.compile)
         seconds = timed(step, device, args.repeats, warmup=2).wall
         anchor = ANCHOR_MS.get(name)
-        line = f"{name:22} {params:>11,} {1e3 * seconds:>9.1f} " + (f"{anchor:>9,} {anchor / (1e3 * seconds):>7.1f}×" if anchor else f"{'—':>9} {'—':>8}"
+        line = f"{name:22} {params:>11,} {1e3 * seconds:>9.1f} " + (f"{anchor:>9,} {anchor / (1e3 * seconds):>7.1f}×" if anchor else f"{'—':>9} {'—':>8}")
         if device.type == 'cuda': line += f" {1 / seconds:>8.1f} {1e5 * seconds / 3600:>9.2f}h"
         print(line, flush=True)
 
