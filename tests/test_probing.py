@@ -30,7 +30,7 @@ def test_interface(name):
 @pytest.mark.parametrize('name', PROBERS)
 def test_paper_size(name):
     count = sum(p.numel() for p in PROBERS[name](FORMAL).parameters())
-    assert 1.1e6 <= count <= 1.3e6, count
+    assert 1.05e6 <= count <= 1.3e6, count   # 1.09 M without a writer, 1.16 M with one
 
 
 @pytest.mark.parametrize('name', PROBERS)
@@ -91,13 +91,13 @@ def test_probe_writer_learns_through_the_rnn():
     encoder = make('interactive')
     theta = weights()
     encoder(theta).square().sum().backward()
-    assert encoder.writer.weight.grad.abs().sum() > 0
+    assert all(p.grad.abs().sum() > 0 for p in encoder.writer.parameters())
     deaf = FORMAL.unflatten(theta.clone())
     deaf['weight_ih_l0'].zero_()                      # an RNN that ignores its inputs
     deaf = FORMAL.flatten(deaf)
     encoder.zero_grad()
     encoder(deaf).square().sum().backward()
-    assert encoder.writer.weight.grad.abs().max() == 0
+    assert all(p.grad.abs().max() == 0 for p in encoder.writer.parameters())
 
 
 def test_float64_input_and_dtype():
