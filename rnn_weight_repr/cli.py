@@ -46,13 +46,15 @@ def rwr_zoo(kind: Literal['formal', 'mnist'],             # what the RNNs learn:
             device: str = None,                           # cpu, cuda, cuda:1, … (default: a GPU if there is one)
             workers: int = 1,                             # local processes on the CPU, e.g. one per core
             quiet: bool = False,                          # no progress bar
+            random_strings: float = None,                 # formal: chance a training string is replaced by a uniformly random one (default 0)
             mnist_root: str = None,                       # mnist: folder holding MNIST/raw/ (default: $RWR_MNIST_ROOT, ../shared/data/mnist, ~/.cache)
             no_download: bool = False):                   # mnist: never download MNIST, fail if it is not on disk
     "Generate (or resume) a model zoo of trained LSTMs."
     with one_line_errors('rwr_zoo'):
         out, device = check_out_folder(out or f'zoos/{kind}-{preset}'), check_device(device)
         data = dict(mnist_root=mnist_root, download=not no_download) if kind == 'mnist' else {}
-        config = zoo_config(preset, kind=kind, num_runs=runs, chunk_size=chunk_size, seed=seed, **data)
+        config = zoo_config(preset, kind=kind, num_runs=runs, chunk_size=chunk_size, seed=seed,
+                            random_string_probability=random_strings, **data)
         zoo = generate_zoo(config, out, device=device, workers=workers, progress=not quiet)
     if int(os.environ.get('RANK', '0')) == 0: print(summarize_zoo(zoo))
 

@@ -228,7 +228,6 @@ def _paper_performance(table: dict[str, np.ndarray], samples: int) -> dict[str, 
     return table | dict(performance=table['num_valid'] / samples,
                         valid_among_finished=table['num_valid'] / np.maximum(table['num_finished'], 1))
 
-
 # %% ../nbs/02_zoo.ipynb #4fbd246f
 def _open_npy(path: Path) -> np.ndarray:
     "Memory-map a .npy file after checking that its header parses and the file is as long as the header says."

@@ -161,3 +161,18 @@ def test_killing_the_generator_kills_its_workers(tmp_path):
     finally:
         proc.kill(); proc.wait()
     wait_for(lambda: not any(alive(p) for p in workers), seconds=30, what=f'the workers {workers} to die with their parent')
+
+
+def test_random_strings_are_part_of_the_zoo(tmp_path, reference):
+    "--random_strings changes the training data, and so the zoo; it is recorded in the zoo's identity; a bad value is refused."
+    out = tmp_path / 'noisy'
+    result = rwr_zoo('--out', out, '--random_strings', 0.5)
+    assert result.returncode == 0, result.stderr
+    noisy = Zoo.load(out)
+    assert noisy.manifest['generation']['random_string_probability'] == 0.5
+    np.testing.assert_array_equal(np.asarray(noisy.params[0]), np.asarray(reference.params[0]))   # the same initial weights …
+    assert np.abs(np.asarray(noisy.params[4]) - np.asarray(reference.params[4])).max() > 1e-3    # … trained on other strings
+    refused = rwr_zoo('--out', out, '--random_strings', 0.1)
+    assert refused.returncode != 0 and 'differs in random_string_probability' in refused.stderr
+    bad = rwr_zoo('--out', tmp_path / 'bad', '--random_strings', 1.5)
+    assert bad.returncode != 0 and 'expected a probability in [0, 1], got 1.5' in bad.stderr
