@@ -3,6 +3,7 @@ the anchors of the authors' code measured on this project's 2-core CPU (DESIGN.m
 
     python bench/bench_emulation.py [--device cuda] [--preset paper] [--batch 64] [--repeats 7] [--only flat nfn]
     python bench/bench_emulation.py --device cuda --amp --compile   # bf16 autocast, torch.compile of the encoder
+    python bench/bench_emulation.py --emulator                      # the emulator alone: folded vs nn.LSTM, side by side
 
 Formal-language sizes: RNNs LSTMSpec(6, 32, 2, 6), one stored sequence of 41 steps each. One table, all encoders
 measured in the same run (median of the repeats). On a GPU it adds steps/s and the time 100k steps would take.
@@ -12,7 +13,7 @@ import argparse
 import torch
 import torch.nn.functional as F
 
-from rnn_weight_repr.emulation import build_model, clip_per_module, output_divergence, train_config
+from rnn_weight_repr.emulation import Emulator, build_model, clip_per_module, output_divergence, train_config
 from rnn_weight_repr.encoders import ALL_ENCODERS
 from rnn_weight_repr.lstm import LSTMSpec
 from timing import timed
@@ -48,6 +49,26 @@ def training_step(name, preset, batch, device, amp, compile_encoder):
 
 
 
+def emulator_step(preset, batch, device, folded):
+    "Forward and backward of the emulator alone on a batch of codes, folded (`Emulator.forward`) or as written (`Emulator.unfolded`)."
+    spec, config = LSTMSpec(6, 32, 2, 6), train_config(preset, batch_size=batch)
+    emulator = Emulator(spec, config.code_size, config.emulator_hidden_size, config.emulator_num_layers).to(device)
+    g = torch.Generator().manual_seed(0)
+    z = torch.randn(batch, config.code_size, generator=g).to(device).requires_grad_()
+    x = F.one_hot(torch.randint(0, 6, (batch, 41), generator=g), 6).float().to(device)
+    run = emulator.forward if folded else emulator.unfolded
+    return lambda: run(z, x)[0].square().mean().backward()
+
+
+def compare_emulators(args, device):
+    "Both ways of computing the emulator, alternated in the same run (the machine drifts between runs)."
+    print(f"{'emulator (fwd + bwd)':22} {'ms':>9}")
+    for round in range(3):
+        for folded in (False, True):
+            seconds = timed(emulator_step(args.preset, args.batch, device, folded), device, args.repeats, warmup=2).wall
+            print(f"{'folded' if folded else 'nn.LSTM on embeddings':22} {1e3 * seconds:>9.1f}   (round {round + 1})", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
@@ -57,8 +78,10 @@ def main():
     parser.add_argument('--amp', action='store_true', help='bf16 autocast (GPU)')
     parser.add_argument('--compile', action='store_true', help='torch.compile the encoder')
     parser.add_argument('--only', nargs='*', default=list(ALL_ENCODERS))
+    parser.add_argument('--emulator', action='store_true', help='time the emulator alone, folded vs nn.LSTM, instead')
     args = parser.parse_args()
     device = torch.device(args.device)
+    if args.emulator: return compare_emulators(args, device)
     print(f"emulation training step, batch {args.batch}, preset {args.preset}, device {device}"
           f"{' (' + torch.cuda.get_device_name(device) + ')' if device.type == 'cuda' else f' ({torch.get_num_threads()} threads)'}"
           f", amp {args.amp}, compile {args.compile}")

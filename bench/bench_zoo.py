@@ -3,7 +3,8 @@
 
     python bench/bench_zoo.py [--device cuda] [--rnns 216 1080] [--steps 50] [--loop-rnns 2]
 
-Prints RNN-training steps per second for each, side by side in one run, and the time the `paper` zoo (1,080 runs x
+On a GPU each batched size is also timed without its CUDA graph (the eager path). Prints RNN-training steps per
+second for each, side by side in one run, and the time the `paper` zoo (1,080 runs x
 20k steps) would take at that rate. The batched trainer is `formal_zoo.train_formal_chunk` itself, with one snapshot at the
 end kept small so that the figure is the training loop's (snapshots add a fixed cost per run, measured separately).
 """
@@ -24,13 +25,13 @@ def sync(device):
     if device.type == 'cuda': torch.cuda.synchronize()
 
 
-def batched_rate(rnns, steps, device, snapshot_samples):
+def batched_rate(rnns, steps, device, snapshot_samples, cuda_graph=True):
     config = replace(zoo_config('paper'), num_runs=rnns, chunk_size=rnns, snapshot_steps=(steps,),
                      lr_knots=((0, 1e-2), (steps, 1e-2)), stored_sequences=min(10, snapshot_samples),
                      performance_samples=snapshot_samples)
-    train_formal_chunk(replace(config, snapshot_steps=(2,)), 0, device)  # warm-up
+    train_formal_chunk(replace(config, snapshot_steps=(2,)), 0, device, cuda_graph=cuda_graph)  # warm-up
     sync(device); start = time.perf_counter()
-    train_formal_chunk(config, 0, device)
+    train_formal_chunk(config, 0, device, cuda_graph=cuda_graph)
     sync(device)
     return rnns * steps / (time.perf_counter() - start)
 
@@ -69,6 +70,8 @@ def main():
     rows = [('plain loop, one nn.LSTM at a time', loop_rate(args.loop_rnns, args.steps, device))]
     for m in args.rnns:
         rows.append((f'batched trainer, {m} RNNs at once', batched_rate(m, args.steps, device, args.snapshot_samples)))
+        if device.type == 'cuda':   # the same trainer without its CUDA graph: every kernel launched eagerly
+            rows.append((f'batched trainer, {m} RNNs, eager (no CUDA graph)', batched_rate(m, args.steps, device, args.snapshot_samples, cuda_graph=False)))
     base = rows[0][1]
     print("| method | RNN-steps/s | speed-up | paper zoo (21.6M RNN-steps) |\n|---|---:|---:|---:|")
     for name, rate in rows:

@@ -85,15 +85,16 @@ def _train_one(zoo_path: str, config: dict, run: str, device: str):
 # %% ../nbs/10_cli.ipynb #4f5d4ef3
 def train_runs(zoo: Zoo, jobs: list[tuple[TrainConfig, Path]], device=None, workers: int = 1, progress: bool = True,
                log=print, on_done=lambda run: None):
-    "Train each (config, run folder) of `jobs` by emulation, `workers` at a time on the CPU (one after another on a GPU)."
+    "Train each (config, run folder) of `jobs` by emulation, `workers` at a time in processes that share the CPU's cores or the GPU."
     pending = [(c, r) for c, r in jobs if not (r / 'result.json').exists()]
-    if workers == 1 or torch.device(device or 'cpu').type != 'cpu':
+    if workers == 1:
         for config, run in pending:
             log(f"  {run.name}"); train_emulation(zoo, config, run, device=device, resume=True, progress=progress); on_done(run)
         return
     from rnn_weight_repr import cli   # spawned workers find the function in the package (also when this runs in a notebook)
     with worker_pool(workers) as pool:
-        futures = {pool.submit(cli._train_one, str(zoo.path), c.to_json(), str(r), 'cpu'): r for c, r in pending}
+        device = str(torch.device(device) if device else default_device())
+        futures = {pool.submit(cli._train_one, str(zoo.path), c.to_json(), str(r), device): r for c, r in pending}
         log(f"  {len(futures)} runs, {workers} at a time: {', '.join(r.name for r in futures.values())}")
         for future in as_completed(futures):
             future.result(); log(f"  {futures[future].name} done"); on_done(futures[future])
@@ -244,11 +245,11 @@ def _open_reproduction(out: Path, preset: str) -> dict:
     return timings
 
 @call_parse
-def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (CI, minutes; checks the plumbing only), small (a 2-core CPU with --workers 2: formal 83 min, mnist 29 min measured), paper (one GPU)
+def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (CI, minutes; checks the plumbing only), small (a 2-core CPU with --workers 2: formal 97 min, mnist 29 min measured), paper (one GPU)
                   out: str = None,         # output folder (default: runs/PRESET)
                   tasks: str = 'formal',   # comma-separated: formal, mnist
                   device: str = None,      # cpu, cuda, … (default: a GPU if there is one)
-                  workers: int = 1,        # local processes on the CPU: zoo chunks and emulation runs trained side by side
+                  workers: int = 1,        # local processes: zoo chunks (CPU) and emulation runs (CPU or sharing one GPU) side by side
                   seeds: int = None,       # predictor seeds per downstream property (default: by preset, tiny 2, small 3, paper 5)
                   mnist_root: str = None,  # mnist: folder holding MNIST/raw/ (default: $RWR_MNIST_ROOT, ../shared/data/mnist, ~/.cache)
                   quiet: bool = False):    # no progress bars

@@ -40,18 +40,43 @@ class Emulator(nn.Module):
         self.lstm = nn.LSTM(hidden_size, hidden_size, num_layers, batch_first=True)
         self.readout = nn.Linear(hidden_size, spec.output_size)
 
+    def first_layer_inputs(self, z: Tensor, x: Tensor, new_sequence: bool) -> tuple[Tensor, Tensor, Tensor]:
+        "The first LSTM layer's inputs and input weights with the embedding folded in: `[x, [t=0]·z/|z|, [t=0]]` and W_ih·[W_in, W_z, b_z], bias b_ih + W_ih·b_in."
+        w_ih, b_ih = self.lstm.weight_ih_l0, self.lstm.bias_ih_l0
+        if not new_sequence: return x, w_ih @ self.embed.weight, b_ih + w_ih @ self.embed.bias
+        first = x.new_zeros(*x.shape[:2], 1); first[:, 0] = 1                  # 1 at the first step only
+        inputs = torch.cat([x, first * F.normalize(z, dim=-1).to(x.dtype)[:, None], first], -1)
+        source = torch.cat([self.embed.weight, self.code_to_hidden.weight, self.code_to_hidden.bias[:, None]], 1)
+        return inputs, w_ih @ source, b_ih + w_ih @ self.embed.bias
+
     def forward(self, z: Tensor, x: Tensor, state=None) -> tuple[Tensor, tuple]:
         "Logits [B, T, output] on inputs `x` [B, T, input]; pass `state` to continue a sequence (`z` then is not added again)."
         if z.ndim != 2 or z.shape[1] != self.code_size:
             raise ValueError(f"z: expected [B, {self.code_size}], got shape {tuple(z.shape)}")
         if x.ndim != 3 or x.shape[0] != z.shape[0] or x.shape[2] != self.spec.input_size:
             raise ValueError(f"x: expected [B={z.shape[0]}, T, {self.spec.input_size}], got shape {tuple(x.shape)}")
+        if x.device.type != 'cpu': return self.unfolded(z, x, state)          # cuDNN wants nn.LSTM's own flat weights
+        lstm, (B, L, H) = self.lstm, (x.shape[0], self.lstm.num_layers, self.lstm.hidden_size)
+        inputs, w_ih, b_ih = self.first_layer_inputs(z, x, new_sequence=state is None)
+        h, c = state if state is not None else (x.new_zeros(L, B, H), x.new_zeros(L, B, H))
+        weights = lstm.all_weights                                              # per layer: w_ih, w_hh, b_ih, b_hh
+        out, h0, c0 = torch.lstm(inputs, (h[:1], c[:1]), [w_ih, weights[0][1], b_ih, weights[0][3]],
+                                 True, 1, 0.0, self.training, False, True)      # nn.LSTM's kernel, layer 1 folded
+        if L > 1:
+            out, h1, c1 = torch.lstm(out, (h[1:], c[1:]), [w for layer in weights[1:] for w in layer],
+                                     True, L - 1, 0.0, self.training, False, True)
+            h0, c0 = torch.cat([h0, h1]), torch.cat([c0, c1])
+        return self.readout(out), (h0, c0)
+
+    def unfolded(self, z: Tensor, x: Tensor, state=None) -> tuple[Tensor, tuple]:
+        "`forward` as the equation reads: embed, add the projected code at the first step, run `nn.LSTM` (used on GPUs)."
         e = self.embed(x)                                                      # [B, T, H]
         if state is None:                                                      # a new sequence: z joins its first input
             first = e[:, :1] + self.code_to_hidden(F.normalize(z, dim=-1)).to(e.dtype)[:, None]
             e = torch.cat([first, e[:, 1:]], 1)
         out, state = self.lstm(e, state)
         return self.readout(out), state
+
 
 # %% ../nbs/08_emulation.ipynb #a4b87c8d
 LOSSES = ('tv', 'kl', 'reverse_kl', 'js', 'ce')

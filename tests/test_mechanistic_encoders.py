@@ -120,6 +120,7 @@ def test_float64_and_eval_mode(name, theta):
     assert z.dtype == torch.float64 and torch.isfinite(z).all()
 
 
+@pytest.mark.gpu
 @pytest.mark.skipif(not torch.cuda.is_available(), reason='needs CUDA')
 @pytest.mark.parametrize('name', ENCODERS)
 def test_cuda(name, theta):
