@@ -6,7 +6,9 @@ the anchors of the authors' code measured on this project's 2-core CPU (DESIGN.m
     python bench/bench_emulation.py --emulator                      # the emulator alone: folded vs nn.LSTM, side by side
 
 Formal-language sizes: RNNs LSTMSpec(6, 32, 2, 6), one stored sequence of 41 steps each. One table, all encoders
-measured in the same run (median of the repeats). On a GPU it adds steps/s and the time 100k steps would take.
+measured in the same run (median of the repeats). On the CPU at the anchors' settings it also times the statistics step
+as it was computed beside the anchors (emulator unfolded), before and after the encoders, and scales the anchors by how
+much slower or faster that step runs now ("anchor now"). On a GPU it adds steps/s and the time 100k steps would take.
 """
 import argparse
 
@@ -22,12 +24,16 @@ from timing import timed
 # the machine drifts ±40% between runs, so compare with margin. Our extensions have no anchor.
 ANCHOR_MS = {'layerwise_statistics': 203, 'flat': 186, 'parameter_transformer': 11_163, 'nfn': 623,
              'noninteractive': 262, 'interactive': 263}
+# Our statistics step in that same run: 104 ms. Its code is unchanged since but for the emulator's folding, so the same
+# step with the emulator unfolded, timed here, says how fast this machine runs now, and scales the anchors to now.
+CALIBRATION_MS = 104
 
 
-def training_step(name, preset, batch, device, amp, compile_encoder):
+def training_step(name, preset, batch, device, amp, compile_encoder, unfolded=False):
     spec = LSTMSpec(6, 32, 2, 6)
     config = train_config(preset, encoder=name, batch_size=batch)
     model = build_model(spec, config).to(device)
+    if unfolded: model.emulator.forward = model.emulator.unfolded     # the emulator as it was computed on 2026-11-23
     if compile_encoder: model.encoder = torch.compile(model.encoder)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     g = torch.Generator().manual_seed(0)
@@ -85,16 +91,33 @@ def main():
     print(f"emulation training step, batch {args.batch}, preset {args.preset}, device {device}"
           f"{' (' + torch.cuda.get_device_name(device) + ')' if device.type == 'cuda' else f' ({torch.get_num_threads()} threads)'}"
           f", amp {args.amp}, compile {args.compile}")
+    calibrate = device.type == 'cpu' and args.preset == 'paper' and args.batch == 64
+    def machine_drift():
+        "This machine's slowness now relative to the anchors' run: the 2026-11-23 statistics step, timed now, over its 104 ms then."
+        step, _ = training_step('layerwise_statistics', args.preset, args.batch, device, False, False, unfolded=True)
+        return 1e3 * timed(step, device, args.repeats, warmup=2).wall / CALIBRATION_MS
     header = f"{'encoder':22} {'enc. params':>11} {'ms/step':>9} {'anchor ms':>9} {'speed-up':>8}"
+    if calibrate: header += f" {'drift':>6} {'anchor now':>10} {'speed-up now':>12}"
     if device.type == 'cuda': header += f" {'steps/s':>8} {'100k steps':>10}"
     print(header)
+    before = machine_drift() if calibrate else None
     for name in args.only:
         step, params = training_step(name, args.preset, args.batch, device, args.amp, args.compile)
         seconds = timed(step, device, args.repeats, warmup=2).wall
-        anchor = ANCHOR_MS.get(name)
-        line = f"{name:22} {params:>11,} {1e3 * seconds:>9.1f} " + (f"{anchor:>9,} {anchor / (1e3 * seconds):>7.1f}×" if anchor else f"{'—':>9} {'—':>8}")
-        if device.type == 'cuda': line += f" {1 / seconds:>8.1f} {1e5 * seconds / 3600:>9.2f}h"
-        print(line, flush=True)
+        after = machine_drift() if calibrate else None         # interleaved: each encoder between two calibrations
+        print_row(name, params, seconds, device, (before + after) / 2 if calibrate else None)
+        before = after
+    if calibrate:
+        print(f"drift: the 2026-11-23 statistics step (emulator unfolded) timed just before and after each encoder, over its "
+              f"{CALIBRATION_MS} ms beside the anchors; anchor now = anchor x drift")
+
+
+def print_row(name, params, seconds, device, drift=None):
+    anchor = ANCHOR_MS.get(name)
+    line = f"{name:22} {params:>11,} {1e3 * seconds:>9.1f} " + (f"{anchor:>9,} {anchor / (1e3 * seconds):>7.1f}×" if anchor else f"{'—':>9} {'—':>8}")
+    if drift: line += f" {drift:>6.2f}" + (f" {anchor * drift:>10,.0f} {anchor * drift / (1e3 * seconds):>11.1f}×" if anchor else f" {'—':>10} {'—':>12}")
+    if device.type == 'cuda': line += f" {1 / seconds:>8.1f} {1e5 * seconds / 3600:>9.2f}h"
+    print(line, flush=True)
 
 
 if __name__ == '__main__':
