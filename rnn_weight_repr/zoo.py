@@ -223,11 +223,6 @@ def assemble_zoo(path, config: ZooConfig):
     shutil.rmtree(path / 'chunks', ignore_errors=True)
     (path / 'generation.json').unlink(missing_ok=True)
 
-def _paper_performance(table: dict[str, np.ndarray], samples: int) -> dict[str, np.ndarray]:
-    "A formal zoo's table with `performance` = valid out of all `samples` (the paper's) and `valid_among_finished`, from the counts."
-    return table | dict(performance=table['num_valid'] / samples,
-                        valid_among_finished=table['num_valid'] / np.maximum(table['num_finished'], 1))
-
 # %% ../nbs/02_zoo.ipynb #4fbd246f
 def _open_npy(path: Path) -> np.ndarray:
     "Memory-map a .npy file after checking that its header parses and the file is as long as the header says."
@@ -293,7 +288,8 @@ class Zoo:
                 arrays[file.stem] = array
         table = _read_table(path / 'snapshots.csv')
         if manifest.get('kind') == 'formal' and 'valid_among_finished' not in table:   # written before performance was the paper's
-            table = _paper_performance(table, manifest['generation']['performance_samples'])
+            table = table | _formal_kind.performance_columns(table['num_valid'], table['num_finished'],
+                                                             manifest['generation']['performance_samples'])
         return cls(path, LSTMSpec(**manifest['spec']), arrays, table, manifest)
 
     def __len__(self): return len(self.arrays['parameters'])
