@@ -56,17 +56,19 @@ class Emulator(nn.Module):
         if x.ndim != 3 or x.shape[0] != z.shape[0] or x.shape[2] != self.spec.input_size:
             raise ValueError(f"x: expected [B={z.shape[0]}, T, {self.spec.input_size}], got shape {tuple(x.shape)}")
         if x.device.type != 'cpu': return self.unfolded(z, x, state)          # cuDNN wants nn.LSTM's own flat weights
-        lstm, (B, L, H) = self.lstm, (x.shape[0], self.lstm.num_layers, self.lstm.hidden_size)
-        inputs, w_ih, b_ih = self.first_layer_inputs(z, x, new_sequence=state is None)
-        h, c = state if state is not None else (x.new_zeros(L, B, H), x.new_zeros(L, B, H))
-        weights = lstm.all_weights                                              # per layer: w_ih, w_hh, b_ih, b_hh
-        out, h0, c0 = torch.lstm(inputs, (h[:1], c[:1]), [w_ih, weights[0][1], b_ih, weights[0][3]],
-                                 True, 1, 0.0, self.training, False, True)      # nn.LSTM's kernel, layer 1 folded
-        if L > 1:
-            out, h1, c1 = torch.lstm(out, (h[1:], c[1:]), [w for layer in weights[1:] for w in layer],
-                                     True, L - 1, 0.0, self.training, False, True)
-            h0, c0 = torch.cat([h0, h1]), torch.cat([c0, c1])
-        return self.readout(out), (h0, c0)
+        lstm, (B, L, H), dtype = self.lstm, (x.shape[0], self.lstm.num_layers, self.lstm.hidden_size), self.lstm.weight_hh_l0.dtype
+        with torch.autocast('cpu', enabled=False):                              # oneDNN's LSTM wants one dtype: the emulator's own
+            z, x = z.to(dtype), x.to(dtype)
+            inputs, w_ih, b_ih = self.first_layer_inputs(z, x, new_sequence=state is None)
+            h, c = (s.to(dtype) for s in state) if state is not None else (x.new_zeros(L, B, H), x.new_zeros(L, B, H))
+            weights = lstm.all_weights                                          # per layer: w_ih, w_hh, b_ih, b_hh
+            out, h0, c0 = torch.lstm(inputs, (h[:1], c[:1]), [w_ih, weights[0][1], b_ih, weights[0][3]],
+                                     True, 1, 0.0, self.training, False, True)  # nn.LSTM's kernel, layer 1 folded
+            if L > 1:
+                out, h1, c1 = torch.lstm(out, (h[1:], c[1:]), [w for layer in weights[1:] for w in layer],
+                                         True, L - 1, 0.0, self.training, False, True)
+                h0, c0 = torch.cat([h0, h1]), torch.cat([c0, c1])
+            return self.readout(out), (h0, c0)
 
     def unfolded(self, z: Tensor, x: Tensor, state=None) -> tuple[Tensor, tuple]:
         "`forward` as the equation reads: embed, add the projected code at the first step, run `nn.LSTM` (used on GPUs)."
