@@ -29,6 +29,11 @@ ANCHOR_MS = {'layerwise_statistics': 203, 'flat': 186, 'parameter_transformer': 
 CALIBRATION_MS = 104
 
 
+def token_inputs(batch, generator, device):
+    "One-hot formal-language inputs [batch, 41, 6], as the zoo stores them."
+    return F.one_hot(torch.randint(0, 6, (batch, 41), generator=generator), 6).float().to(device)
+
+
 def training_step(name, preset, batch, device, amp, compile_encoder, unfolded=False):
     spec = LSTMSpec(6, 32, 2, 6)
     config = train_config(preset, encoder=name, batch_size=batch)
@@ -38,7 +43,7 @@ def training_step(name, preset, batch, device, amp, compile_encoder, unfolded=Fa
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     g = torch.Generator().manual_seed(0)
     theta = spec.init_params(batch, generator=g).to(device)
-    x = F.one_hot(torch.randint(0, 6, (batch, 41), generator=g), 6).float().to(device)
+    x = token_inputs(batch, g, device)
     target = torch.randn(batch, 41, 6, generator=g).to(device)
     augment = model.encoder.needs_permutation_augmentation
 
@@ -61,7 +66,7 @@ def emulator_step(preset, batch, device, folded):
     emulator = Emulator(spec, config.code_size, config.emulator_hidden_size, config.emulator_num_layers).to(device)
     g = torch.Generator().manual_seed(0)
     z = torch.randn(batch, config.code_size, generator=g).to(device).requires_grad_()
-    x = F.one_hot(torch.randint(0, 6, (batch, 41), generator=g), 6).float().to(device)
+    x = token_inputs(batch, g, device)
     run = emulator.forward if folded else emulator.unfolded
     return lambda: run(z, x)[0].square().mean().backward()
 

@@ -42,12 +42,12 @@ class Emulator(nn.Module):
 
     def first_layer_inputs(self, z: Tensor, x: Tensor, new_sequence: bool) -> tuple[Tensor, Tensor, Tensor]:
         "The first LSTM layer's inputs and input weights with the embedding folded in: `[x, [t=0]·z/|z|, [t=0]]` and W_ih·[W_in, W_z, b_z], bias b_ih + W_ih·b_in."
-        w_ih, b_ih = self.lstm.weight_ih_l0, self.lstm.bias_ih_l0
-        if not new_sequence: return x, w_ih @ self.embed.weight, b_ih + w_ih @ self.embed.bias
+        w_ih, bias = self.lstm.weight_ih_l0, self.lstm.bias_ih_l0 + self.lstm.weight_ih_l0 @ self.embed.bias
+        if not new_sequence: return x, w_ih @ self.embed.weight, bias
         first = x.new_zeros(*x.shape[:2], 1); first[:, 0] = 1                  # 1 at the first step only
         inputs = torch.cat([x, first * F.normalize(z, dim=-1).to(x.dtype)[:, None], first], -1)
         source = torch.cat([self.embed.weight, self.code_to_hidden.weight, self.code_to_hidden.bias[:, None]], 1)
-        return inputs, w_ih @ source, b_ih + w_ih @ self.embed.bias
+        return inputs, w_ih @ source, bias
 
     def forward(self, z: Tensor, x: Tensor, state=None) -> tuple[Tensor, tuple]:
         "Logits [B, T, output] on inputs `x` [B, T, input]; pass `state` to continue a sequence (`z` then is not added again)."
@@ -78,7 +78,6 @@ class Emulator(nn.Module):
             e = torch.cat([first, e[:, 1:]], 1)
         out, state = self.lstm(e, state)
         return self.readout(out), state
-
 
 # %% ../nbs/08_emulation.ipynb #a4b87c8d
 LOSSES = ('tv', 'kl', 'reverse_kl', 'js', 'ce')
