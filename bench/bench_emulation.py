@@ -2,8 +2,13 @@
 the anchors of the authors' code measured on this project's 2-core CPU (DESIGN.md).
 
     python bench/bench_emulation.py [--device cuda] [--preset paper] [--batch 64] [--repeats 7] [--only flat nfn]
-    python bench/bench_emulation.py --device cuda --amp --compile   # bf16 autocast, torch.compile of the encoder
+    python bench/bench_emulation.py --device cuda --modes eager graph compile --amp   # each step three ways, bf16 autocast
     python bench/bench_emulation.py --emulator                      # the emulator alone: folded vs nn.LSTM, side by side
+
+Modes (rows `encoder/mode`; eager rows carry the bare name): `eager`, the step as `train_emulation` runs it; `graph`,
+its forward and backward replayed from a CUDA graph (`CapturedStep`, `train_emulation(cuda_graph=True)`); `compile`,
+the model under `torch.compile(mode="reduce-overhead")` (inductor kernels, CUDA graphs of its own). A mode that fails
+for an encoder prints its error in that row and the benchmark goes on.
 
 Formal-language sizes: RNNs LSTMSpec(6, 32, 2, 6), one stored sequence of 41 steps each. One table, all encoders
 measured in the same run (median of the repeats). On the CPU at the anchors' settings it also times the statistics step
@@ -15,7 +20,7 @@ import argparse
 import torch
 import torch.nn.functional as F
 
-from rnn_weight_repr.emulation import Emulator, build_model, clip_per_module, output_divergence, train_config
+from rnn_weight_repr.emulation import CapturedStep, Emulator, _forward_backward, build_model, train_config
 from rnn_weight_repr.encoders import ALL_ENCODERS
 from rnn_weight_repr.lstm import LSTMSpec
 from timing import timed
@@ -34,30 +39,30 @@ def token_inputs(batch, generator, device):
     return F.one_hot(torch.randint(0, 6, (batch, 41), generator=generator), 6).float().to(device)
 
 
-def training_step(name, preset, batch, device, amp, compile_encoder, unfolded=False):
+def training_step(name, preset, batch, device, amp, mode='eager', unfolded=False):
+    "One training step of encoder `name` as `train_emulation` takes it (permutation drawn on the CPU, batch copied over), and the encoder's size."
     spec = LSTMSpec(6, 32, 2, 6)
     config = train_config(preset, encoder=name, batch_size=batch)
     model = build_model(spec, config).to(device)
     if unfolded: model.emulator.forward = model.emulator.unfolded     # the emulator as it was computed on 2026-11-23
-    if compile_encoder: model.encoder = torch.compile(model.encoder)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     g = torch.Generator().manual_seed(0)
-    theta = spec.init_params(batch, generator=g).to(device)
+    theta = spec.init_params(batch, generator=g)
     x = token_inputs(batch, g, device)
     target = torch.randn(batch, 41, 6, generator=g).to(device)
     augment = model.encoder.needs_permutation_augmentation
+    trained = torch.compile(model, mode='reduce-overhead') if mode == 'compile' else model
+    graph = CapturedStep(model, model, config, amp) if mode == 'graph' else None
 
     def step():
-        t = spec.random_permute(theta) if augment else theta
-        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
-            logits = model(t, x)
-        loss = output_divergence(logits, target).mean()
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        clip_per_module(model, config.clip_grad_norm)           # encoder and emulator separately, as training does
+        t = (spec.random_permute(theta, g) if augment else theta).to(device, non_blocking=True)
+        if graph is not None: graph(t, x, target)
+        else:
+            if mode == 'compile': torch.compiler.cudagraph_mark_step_begin()
+            optimizer.zero_grad(set_to_none=True)
+            _forward_backward(trained, model, t, x, target, config, amp)   # clips encoder and emulator separately
         optimizer.step()
     return step, sum(p.numel() for p in model.encoder.parameters())
-
 
 
 def emulator_step(preset, batch, device, folded):
@@ -87,7 +92,8 @@ def main():
     parser.add_argument('--batch', type=int, default=64)
     parser.add_argument('--repeats', type=int, default=7)
     parser.add_argument('--amp', action='store_true', help='bf16 autocast (GPU)')
-    parser.add_argument('--compile', action='store_true', help='torch.compile the encoder')
+    parser.add_argument('--modes', nargs='+', default=['eager'], choices=['eager', 'graph', 'compile'],
+                        help='eager (as training runs), graph (CUDA graph), compile (torch.compile reduce-overhead)')
     parser.add_argument('--only', nargs='*', default=list(ALL_ENCODERS))
     parser.add_argument('--emulator', action='store_true', help='time the emulator alone, folded vs nn.LSTM, instead')
     args = parser.parse_args()
@@ -95,11 +101,11 @@ def main():
     if args.emulator: return compare_emulators(args, device)
     print(f"emulation training step, batch {args.batch}, preset {args.preset}, device {device}"
           f"{' (' + torch.cuda.get_device_name(device) + ')' if device.type == 'cuda' else f' ({torch.get_num_threads()} threads)'}"
-          f", amp {args.amp}, compile {args.compile}")
+          f", amp {args.amp}, modes {' '.join(args.modes)}")
     calibrate = device.type == 'cpu' and args.preset == 'paper' and args.batch == 64
     def machine_drift():
         "This machine's slowness now relative to the anchors' run: the 2026-11-23 statistics step, timed now, over its 104 ms then."
-        step, _ = training_step('layerwise_statistics', args.preset, args.batch, device, False, False, unfolded=True)
+        step, _ = training_step('layerwise_statistics', args.preset, args.batch, device, False, unfolded=True)
         return 1e3 * timed(step, device, args.repeats, warmup=2).wall / CALIBRATION_MS
     header = f"{'encoder':22} {'enc. params':>11} {'ms/step':>9} {'anchor ms':>9} {'speed-up':>8}"
     if calibrate: header += f" {'drift':>6} {'anchor now':>10} {'speed-up now':>12}"
@@ -107,18 +113,24 @@ def main():
     print(header)
     before = machine_drift() if calibrate else None
     for name in args.only:
-        step, params = training_step(name, args.preset, args.batch, device, args.amp, args.compile)
-        seconds = timed(step, device, args.repeats, warmup=2).wall
-        after = machine_drift() if calibrate else None         # interleaved: each encoder between two calibrations
-        print_row(name, params, seconds, device, (before + after) / 2 if calibrate else None)
-        before = after
+        for mode in args.modes:
+            label = name if mode == 'eager' else f'{name}/{mode}'
+            try:
+                step, params = training_step(name, args.preset, args.batch, device, args.amp, mode)
+                seconds = timed(step, device, args.repeats, warmup=3).wall
+            except Exception as e:                          # one mode failing for one encoder: say so, measure the rest
+                print(f"{label:22} failed: {type(e).__name__}: {str(e).splitlines()[0][:150]}", flush=True)
+                continue
+            after = machine_drift() if calibrate else None     # interleaved: each encoder between two calibrations
+            print_row(label, params, seconds, device, (before + after) / 2 if calibrate else None)
+            before = after
     if calibrate:
         print(f"drift: the 2026-11-23 statistics step (emulator unfolded) timed just before and after each encoder, over its "
               f"{CALIBRATION_MS} ms beside the anchors; anchor now = anchor x drift")
 
 
 def print_row(name, params, seconds, device, drift=None):
-    anchor = ANCHOR_MS.get(name)
+    anchor = ANCHOR_MS.get(name.split('/')[0])
     line = f"{name:22} {params:>11,} {1e3 * seconds:>9.1f} " + (f"{anchor:>9,} {anchor / (1e3 * seconds):>7.1f}×" if anchor else f"{'—':>9} {'—':>8}")
     if drift: line += f" {drift:>6.2f}" + (f" {anchor * drift:>10,.0f} {anchor * drift / (1e3 * seconds):>11.1f}×" if anchor else f" {'—':>10} {'—':>12}")
     if device.type == 'cuda': line += f" {1 / seconds:>8.1f} {1e5 * seconds / 3600:>9.2f}h"

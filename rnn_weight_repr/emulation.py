@@ -6,8 +6,8 @@
 __all__ = ['LOSSES', 'OBJECTIVES', 'TRAIN_PRESETS', 'Emulator', 'output_divergence', 'stored_behaviour', 'EmulationModel',
            'TrainConfig', 'train_config', 'build_model', 'learning_rate_at', 'clip_per_module', 'training_batch',
            'evaluate', 'code_shuffle', 'code_spread', 'code_gaps', 'TrainingDiverged', 'load_checkpoint',
-           'read_metrics', 'plot_losses', 'plot_z_gaps', 'plot_code_spread', 'plot_run', 'train_emulation', 'load_run',
-           'rwr_train']
+           'read_metrics', 'plot_losses', 'plot_z_gaps', 'plot_code_spread', 'plot_run', 'CapturedStep',
+           'train_emulation', 'load_run', 'rwr_train']
 
 # %% ../nbs/08_emulation.ipynb #90b20ca9
 import csv, json, math, os, time
@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 from . import __version__
 from .console import CommandError, check_device, check_out_folder, one_line_errors, read_json
 from .encoders import make_encoder, ALL_ENCODERS
-from .lstm import LSTMSpec
+from .lstm import LSTMSpec, inside_graph
 from .devices import barrier, default_device, rank_and_world
 from .zoo import Zoo
 
@@ -423,21 +423,30 @@ def _restore(out: Path, model: nn.Module, optimizer, batches: torch.Generator, d
     return state['step'], [m for m in read_metrics(out) if m['step'] <= state['step']]
 
 # %% ../nbs/08_emulation.ipynb #bcce011c
+def _forward_backward(trained: nn.Module, model: EmulationModel, theta: Tensor, x: Tensor, target: Tensor,
+                      config: TrainConfig, amp: bool) -> tuple[Tensor, Tensor]:
+    "Forward, loss, backward and per-module clipping of one step: (loss, the larger gradient norm before clipping)."
+    # autocast's cache of bf16 weights cannot outlive one replay of a CUDA graph
+    with torch.autocast(theta.device.type, dtype=torch.bfloat16, enabled=amp, cache_enabled=not inside_graph(theta)):
+        logits = trained(theta, x)
+    loss = output_divergence(logits, target, config.loss).mean()
+    loss.backward()
+    return loss.detach(), clip_per_module(model, config.clip_grad_norm)
+
 def _train_step(trained: nn.Module, model: EmulationModel, optimizer, zoo: Zoo, rows: np.ndarray, config: TrainConfig,
-                batches: torch.Generator, step: int, rank: int, world: int, device, amp: bool) -> tuple[Tensor, Tensor]:
-    "One step on this process's share of the global batch: (loss, gradient norm), left on the device (no synchronisation)."
+                batches: torch.Generator, step: int, rank: int, world: int, device, amp: bool,
+                graph: 'CapturedStep | None' = None) -> tuple[Tensor, Tensor]:
+    "One step on this process's share of the global batch: (loss, gradient norm), left on the device (no synchronisation). With `graph`, forward and backward are its replay."
     theta, x, target = training_batch(zoo, rows, config, batches)        # [B, P], [B, S, T, in], [B, S, T, out]
     if model.encoder.needs_permutation_augmentation: theta = zoo.spec.random_permute(theta, batches)
     for group in optimizer.param_groups: group['lr'] = learning_rate_at(step, config)
     theta, x, target = (t[rank::world].to(device, non_blocking=True) for t in (theta, x, target))
-    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
-        logits = trained(theta, x)
-    loss = output_divergence(logits, target, config.loss).mean()
-    optimizer.zero_grad(set_to_none=True)
-    loss.backward()
-    norm = clip_per_module(model, config.clip_grad_norm)
+    if graph is not None: loss, norm = graph(theta, x, target)
+    else:
+        optimizer.zero_grad(set_to_none=True)
+        loss, norm = _forward_backward(trained, model, theta, x, target, config, amp)
     optimizer.step()
-    return loss.detach(), norm
+    return loss, norm
 
 def _stop_if_diverged(loss_sum: Tensor, bad: Tensor, world: int, out: Path, step: int):
     "Sum the processes' losses and non-finite counts; raise `TrainingDiverged` if any step since the last check was NaN or infinite."
@@ -459,12 +468,43 @@ def _held_out_metrics(model: EmulationModel, zoo: Zoo, held_out: dict, config: T
                 f'code_spread_{split}': gaps['code_spread']}
     return row
 
+# %% ../nbs/08_emulation.ipynb #50d259ed
+class CapturedStep:
+    "`_forward_backward` captured as a CUDA graph at the first call; each call copies its batch into the graph's inputs and replays it."
+    def __init__(self, trained: nn.Module, model: EmulationModel, config: TrainConfig, amp: bool = False):
+        self.model, self.graph = model, None
+        self.compute = lambda theta, x, target: _forward_backward(trained, model, theta, x, target, config, amp)
+
+    def capture(self, theta: Tensor, x: Tensor, target: Tensor):
+        "Warm up on a side stream (gradients dropped), then record one forward and backward on static copies of this batch."
+        self.inputs = [t.clone() for t in (theta, x, target)]
+        side = torch.cuda.Stream()
+        side.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(side):             # kernel selection, allocator, lazy initialisation: outside the graph
+            for _ in range(3):
+                self.model.zero_grad(set_to_none=True)
+                self.compute(*self.inputs)
+        torch.cuda.current_stream().wait_stream(side)
+        self.model.zero_grad(set_to_none=True)    # the captured backward then writes gradients the graph owns
+        self.graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(self.graph):
+            self.outputs = self.compute(*self.inputs)
+
+    def __call__(self, theta: Tensor, x: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
+        "(loss, gradient norm) of this batch, in the graph's own output tensors (overwritten by the next call); the gradients are in the parameters' `.grad`."
+        if self.graph is None: self.capture(theta, x, target)
+        for static, t in zip(self.inputs, (theta, x, target)): static.copy_(t, non_blocking=True)
+        self.graph.replay()
+        return self.outputs
+
 # %% ../nbs/08_emulation.ipynb #751a3efc
 def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: bool = False,
-                    progress: bool = True, amp: bool = False) -> Path:
-    "Train `config.encoder` by emulation on the train split of `zoo`; writes the run folder `out` and returns it."
+                    progress: bool = True, amp: bool = False, cuda_graph: bool = False) -> Path:
+    "Train `config.encoder` by emulation on the train split of `zoo`; writes the run folder `out` and returns it. `cuda_graph`: replay each step's forward and backward from a CUDA graph (`CapturedStep`)."
     out, (rank, world) = Path(out), rank_and_world()
     device = torch.device(device) if device else default_device()
+    if cuda_graph and (device.type != 'cuda' or world > 1):
+        raise ValueError(f"cuda_graph: needs one process on a CUDA device, got {world} process(es) on {device}")
     identity = _identity(zoo, config)
     _check_trainable(zoo, config, out, world)
     finished = _prepare_run_folder(out, identity, resume, zoo.path) if rank == 0 else None
@@ -485,11 +525,12 @@ def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: boo
     if step == 0: checkpoint()                            # a good state to fall back on
 
     trained = nn.parallel.DistributedDataParallel(model) if world > 1 else model
+    graph = CapturedStep(trained, model, config, amp) if cuda_graph else None
     loss_sum, bad = torch.zeros((), device=device), torch.zeros((), device=device)
     since, start = 0, time.time() - (metrics[-1]['seconds'] if metrics else 0.0)
     bar = tqdm(range(step, config.steps), desc=config.encoder, disable=not (progress and rank == 0), leave=False)
     for _ in bar:
-        loss, norm = _train_step(trained, model, optimizer, zoo, train_rows, config, batches, step, rank, world, device, amp)
+        loss, norm = _train_step(trained, model, optimizer, zoo, train_rows, config, batches, step, rank, world, device, amp, graph)
         loss_sum += loss; bad += ~torch.isfinite(loss) | ~torch.isfinite(norm)
         step, since, last = step + 1, since + 1, step + 1 == config.steps
         if step % config.eval_every and step % config.checkpoint_every and not last: continue
@@ -536,12 +577,14 @@ def rwr_train(zoo: str,                                      # zoo folder (rwr_z
               device: str = None,                            # cpu, cuda, cuda:1, … (default: a GPU if there is one)
               resume: bool = False,                          # continue an interrupted run in --out
               amp: bool = False,                             # bf16 autocast on the GPU (measured slower at the paper's sizes)
+              cuda_graph: bool = False,                      # replay each step from a CUDA graph (one process on a GPU)
               quiet: bool = False):                          # no progress bar
     "Train an encoder by emulation on a zoo's train split."
     with one_line_errors('rwr_train'):
         out, device = check_out_folder(out), check_device(device)
         config = train_config(preset, encoder=encoder, steps=steps, batch_size=batch_size, lr=lr, loss=loss, seed=seed)
-        try: run = train_emulation(Zoo.load(zoo), config, out, device=device, resume=resume, progress=not quiet, amp=amp)
+        try: run = train_emulation(Zoo.load(zoo), config, out, device=device, resume=resume, progress=not quiet, amp=amp,
+                                   cuda_graph=cuda_graph)
         except TrainingDiverged as e: raise CommandError(f"rwr_train: {e}", status=3) from None
     if int(os.environ.get('RANK', '0')) == 0:
         last = read_metrics(run)[-1]

@@ -1,11 +1,15 @@
 """What only a CUDA device can check (marked `gpu`, skipped without one; `tools/check_gpu.sh` runs them):
-the emulator's GPU path against the CPU's folded one, and emulation runs sharing one GPU."""
+the emulator's GPU path against the CPU's folded one, emulation runs sharing one GPU, and runs replayed from a CUDA graph."""
+import math
+import shutil
+from dataclasses import replace
+
 import pytest
 import torch
 import torch.nn.functional as F
 
 from rnn_weight_repr.cli import train_runs
-from rnn_weight_repr.emulation import Emulator, read_metrics, train_config
+from rnn_weight_repr.emulation import Emulator, read_metrics, train_config, train_emulation
 from rnn_weight_repr.lstm import LSTMSpec
 from rnn_weight_repr.zoo import generate_zoo, zoo_config
 
@@ -39,3 +43,32 @@ def test_runs_sharing_one_gpu_match_runs_alone(tmp_path):
     for (_, a), (_, b) in zip(together, alone):
         assert (a / 'result.json').exists()
         assert read_metrics(a)[-1]['val_loss'] == pytest.approx(read_metrics(b)[-1]['val_loss'], abs=1e-4)
+
+
+@pytest.mark.parametrize('encoder', ['interactive', 'nfn', 'parameter_transformer'])
+def test_cuda_graph_run_matches_the_eager_run(tmp_path, encoder):
+    "`train_emulation(..., cuda_graph=True)` replays each step's forward and backward: the run's metrics are the eager run's."
+    zoo = generate_zoo(zoo_config('tiny'), tmp_path / 'zoo', device='cpu', progress=False)
+    config = train_config('tiny', encoder=encoder)
+    eager = train_emulation(zoo, config, tmp_path / 'eager', device='cuda', progress=False)
+    graphed = train_emulation(zoo, config, tmp_path / 'graphed', device='cuda', progress=False, cuda_graph=True)
+    for a, b in zip(read_metrics(eager), read_metrics(graphed), strict=True):
+        for key in ('train_loss', 'val_loss', 'ood_loss'):
+            assert b[key] == pytest.approx(a[key], abs=1e-4), (a['step'], key)
+
+
+def test_cuda_graph_resumes_and_runs_under_bf16(tmp_path):
+    "A graphed run cut at its first checkpoint and resumed ends where the uninterrupted one does; with bf16 autocast it trains."
+    zoo = generate_zoo(zoo_config('tiny'), tmp_path / 'zoo', device='cpu', progress=False)
+    config = train_config('tiny', encoder='interactive')
+    full = train_emulation(zoo, config, tmp_path / 'full', device='cuda', progress=False, cuda_graph=True)
+    first = train_emulation(zoo, replace(config, steps=config.checkpoint_every), tmp_path / 'first', device='cuda',
+                            progress=False, cuda_graph=True)
+    cut = tmp_path / 'cut'; cut.mkdir()        # killed right after the first checkpoint
+    for name in ('checkpoint.pt', 'metrics.csv'): shutil.copy(first / name, cut / name)
+    shutil.copy(full / 'run.json', cut / 'run.json')
+    resumed = train_emulation(zoo, config, cut, device='cuda', progress=False, resume=True, cuda_graph=True)
+    assert read_metrics(resumed)[-1]['step'] == config.steps
+    assert read_metrics(resumed)[-1]['val_loss'] == pytest.approx(read_metrics(full)[-1]['val_loss'], abs=1e-4)
+    amp = train_emulation(zoo, config, tmp_path / 'amp', device='cuda', progress=False, amp=True, cuda_graph=True)
+    assert all(math.isfinite(m['val_loss']) for m in read_metrics(amp))
