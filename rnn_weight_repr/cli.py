@@ -78,30 +78,32 @@ def run_folder(out: Path, kind: str, encoder: str, seed: int) -> Path:
     "Where `rwr_reproduce` trains `encoder` with emulation seed `seed`."
     return Path(out) / kind / 'runs' / f'{encoder}-seed{seed}'
 
-def _train_one(zoo_path: str, config: dict, run: str, device: str):
+def _train_one(zoo_path: str, config: dict, run: str, device: str, cuda_graph: bool = False):
     "One emulation run in a worker process (resumes a run that was interrupted)."
-    train_emulation(Zoo.load(zoo_path, checksums=False), TrainConfig(**config), run, device=device, resume=True, progress=False)
+    train_emulation(Zoo.load(zoo_path, checksums=False), TrainConfig(**config), run, device=device, resume=True, progress=False,
+                    cuda_graph=cuda_graph)
 
 # %% ../nbs/10_cli.ipynb #4f5d4ef3
 def train_runs(zoo: Zoo, jobs: list[tuple[TrainConfig, Path]], device=None, workers: int = 1, progress: bool = True,
-               log=print, on_done=lambda run: None):
-    "Train each (config, run folder) of `jobs` by emulation, `workers` at a time in processes that share the CPU's cores or the GPU."
+               log=print, on_done=lambda run: None, cuda_graph: bool = False):
+    "Train each (config, run folder) of `jobs` by emulation, `workers` at a time in processes that share the CPU's cores or the GPU; `cuda_graph`: each run's steps replayed from a CUDA graph."
     pending = [(c, r) for c, r in jobs if not (r / 'result.json').exists()]
     if workers == 1:
         for config, run in pending:
-            log(f"  {run.name}"); train_emulation(zoo, config, run, device=device, resume=True, progress=progress); on_done(run)
+            log(f"  {run.name}"); train_emulation(zoo, config, run, device=device, resume=True, progress=progress, cuda_graph=cuda_graph); on_done(run)
         return
     from rnn_weight_repr import cli   # spawned workers find the function in the package (also when this runs in a notebook)
     with worker_pool(workers) as pool:
         device = str(torch.device(device) if device else default_device())
-        futures = {pool.submit(cli._train_one, str(zoo.path), c.to_json(), str(r), device): r for c, r in pending}
+        futures = {pool.submit(cli._train_one, str(zoo.path), c.to_json(), str(r), device, cuda_graph): r for c, r in pending}
         log(f"  {len(futures)} runs, {workers} at a time: {', '.join(r.name for r in futures.values())}")
         for future in as_completed(futures):
             future.result(); log(f"  {futures[future].name} done"); on_done(futures[future])
 
 # %% ../nbs/10_cli.ipynb #6fcef6bf
 def reproduce_task(kind: str, preset: str, out: Path, timings: dict, device=None, workers: int = 1, seeds: int | None = None,
-                   progress: bool = True, mnist_root: str | None = None, log=print, save=lambda: None) -> dict:
+                   progress: bool = True, mnist_root: str | None = None, log=print, save=lambda: None,
+                   cuda_graph: bool = False) -> dict:
     "Zoo → six encoders trained by emulation (`EMULATION_SEEDS` each) → downstream evaluation for one task; returns the evaluation results."
     data = dict(mnist_root=mnist_root) if kind == 'mnist' else {}
     zoo_dir = out / kind / 'zoo'
@@ -120,7 +122,7 @@ def reproduce_task(kind: str, preset: str, out: Path, timings: dict, device=None
     if all((run / 'result.json').exists() for _, run in jobs):
         timings[key] = dict(before, kept=True) if before else dict(seconds=0.0, kept=True); save()
     else:
-        train_runs(zoo, jobs, device, workers, progress, log, on_done=lambda run: record(True))
+        train_runs(zoo, jobs, device, workers, progress, log, on_done=lambda run: record(True), cuda_graph=cuda_graph)
         record(False)
     runs = [run for _, run in jobs]
     log(f"[{kind}] downstream → {out / kind / 'eval'}")
@@ -252,6 +254,7 @@ def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (C
                   workers: int = 1,        # local processes: zoo chunks (CPU) and emulation runs (CPU or sharing one GPU) side by side
                   seeds: int = None,       # predictor seeds per downstream property (default: by preset, tiny 2, small 3, paper 5)
                   mnist_root: str = None,  # mnist: folder holding MNIST/raw/ (default: $RWR_MNIST_ROOT, ../shared/data/mnist, ~/.cache)
+                  cuda_graph: bool = False,  # emulation steps replayed from a CUDA graph (a GPU; see rwr_train --cuda_graph)
                   quiet: bool = False):    # no progress bars
     "Reproduce the paper's pipeline at a preset, resumable stage by stage; writes OUT/report.md."
     with one_line_errors('rwr_reproduce'):     # every check before anything is written
@@ -261,9 +264,11 @@ def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (C
         if seeds is not None and seeds < 1: raise ValueError(f"seeds: expected a positive number of predictor seeds, got {seeds}")
         if workers < 1: raise ValueError(f"workers: expected 1 or more processes, got {workers}")
         out, device = check_out_folder(out or f'runs/{preset}'), check_device(device) or default_device()
+        if cuda_graph and torch.device(device).type != 'cuda':
+            raise ValueError(f"cuda_graph: needs a CUDA device, got {device}")
         timings = _open_reproduction(out, preset)
         for kind in kinds:
             reproduce_task(kind, preset, out, timings, device, workers, seeds, not quiet, mnist_root,
-                           save=lambda: _write_json(out / 'timings.json', timings))
+                           save=lambda: _write_json(out / 'timings.json', timings), cuda_graph=cuda_graph)
         report = write_report(out, preset, kinds, timings, device)
     print(f"report: {report}")

@@ -95,6 +95,13 @@ def test_bad_input_is_a_one_line_error(tmp_path, args, message):
     assert result.returncode == 2 and message in result.stderr and 'Traceback' not in result.stderr
 
 
+
+def test_cuda_graph_without_a_gpu_is_refused_before_anything_is_written(zoo, tmp_path):
+    result = rwr_train(zoo, tmp_path / 'graphed', '--encoder', 'interactive', '--cuda_graph')
+    assert result.returncode == 2 and 'Traceback' not in result.stderr
+    assert 'cuda_graph: needs one process on a CUDA device, got 1 process(es) on cpu' in result.stderr
+    assert not (tmp_path / 'graphed').exists()
+
 def test_another_runs_folder_is_refused_and_kept(zoo, reference, tmp_path):
     before = (reference / 'checkpoint.pt').read_bytes()
     result = rwr_train(zoo, reference, '--encoder', 'nfn', '--steps', 60)

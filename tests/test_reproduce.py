@@ -60,6 +60,13 @@ def test_unknown_task_is_one_line_and_exit_2(tmp_path):
     assert not (tmp_path / 'x').exists()
 
 
+
+def test_cuda_graph_on_the_cpu_is_one_line_and_exit_2(tmp_path):
+    result = rwr_reproduce('--out', tmp_path / 'x', '--cuda_graph')
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == ["rwr_reproduce: error: cuda_graph: needs a CUDA device, got cpu"]
+    assert not (tmp_path / 'x').exists()
+
 def test_mnist_pipeline_end_to_end_on_the_offline_digits(tmp_path):
     "The MNIST zoo through emulation and downstream, two workers, on the offline copy of MNIST: every table filled for the six encoders."
     mnist_root = Path(__file__).resolve().parents[2] / 'shared' / 'data' / 'mnist'
