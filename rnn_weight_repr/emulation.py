@@ -478,17 +478,18 @@ class CapturedStep:
     def capture(self, theta: Tensor, x: Tensor, target: Tensor):
         "Warm up on a side stream (gradients dropped), then record one forward and backward on static copies of this batch."
         self.inputs = [t.clone() for t in (theta, x, target)]
-        side = torch.cuda.Stream()
-        side.wait_stream(torch.cuda.current_stream())
-        with torch.cuda.stream(side):             # kernel selection, allocator, lazy initialisation: outside the graph
-            for _ in range(3):
-                self.model.zero_grad(set_to_none=True)
-                self.compute(*self.inputs)
-        torch.cuda.current_stream().wait_stream(side)
-        self.model.zero_grad(set_to_none=True)    # the captured backward then writes gradients the graph owns
-        self.graph = torch.cuda.CUDAGraph()
-        with torch.cuda.graph(self.graph):
-            self.outputs = self.compute(*self.inputs)
+        with torch.cuda.device(theta.device):         # streams and graph on the batch's GPU, not the current one
+            side = torch.cuda.Stream()
+            side.wait_stream(torch.cuda.current_stream())
+            with torch.cuda.stream(side):             # kernel selection, allocator, lazy initialisation: outside the graph
+                for _ in range(3):
+                    self.model.zero_grad(set_to_none=True)
+                    self.compute(*self.inputs)
+            torch.cuda.current_stream().wait_stream(side)
+            self.model.zero_grad(set_to_none=True)    # the captured backward then writes gradients the graph owns
+            self.graph = torch.cuda.CUDAGraph()
+            with torch.cuda.graph(self.graph):
+                self.outputs = self.compute(*self.inputs)
 
     def __call__(self, theta: Tensor, x: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
         "(loss, gradient norm) of this batch, in the graph's own output tensors (overwritten by the next call); the gradients are in the parameters' `.grad`."
