@@ -35,7 +35,7 @@ export PATH="/tmp/site/bin:$PATH"                  # nbdev_test
 python3 -m pip install -q --no-index --no-deps --no-build-isolation -e . > /dev/null 2>&1 \
   || echo "no editable install (the package is on PYTHONPATH; nothing below needs its console scripts)"
 
-stage check.txt 150 bash -c "cat '$out/device.txt'; python3 -m pytest -q -m gpu tests/test_gpu.py tests/test_mechanistic_encoders.py"
+stage check.txt 150 bash -c "cat '$out/device.txt'; python3 -m pytest -q -m gpu tests"
 rm -f "$out/device.txt"
 stage bench.txt 110 python3 bench/bench_emulation.py --device cuda --modes eager graph --repeats 10
 zoo=/tmp/gpu-session-zoo
