@@ -18,8 +18,8 @@ import torch
 from fastcore.script import call_parse
 
 from . import __version__
-from .console import check_device, check_out_folder, one_line_errors, read_json
-from .devices import default_device, worker_pool
+from .console import CommandError, check_device, check_out_folder, one_line_errors, read_json
+from .devices import TimeLimitReached, default_device, stop_time, time_is_up, worker_pool
 from .emulation import TrainConfig, read_metrics, train_config, train_emulation
 from .encoders import ENCODERS
 from .report import evaluate_runs
@@ -48,14 +48,17 @@ def rwr_zoo(kind: Literal['formal', 'mnist'],             # what the RNNs learn:
             quiet: bool = False,                          # no progress bar
             random_strings: float = None,                 # formal: chance a training string is replaced by a uniformly random one (default 0)
             mnist_root: str = None,                       # mnist: folder holding MNIST/raw/ (default: $RWR_MNIST_ROOT, ../shared/data/mnist, ~/.cache)
-            no_download: bool = False):                   # mnist: never download MNIST, fail if it is not on disk
+            no_download: bool = False,                    # mnist: never download MNIST, fail if it is not on disk
+            time_limit: float = None):                    # minutes: then no new chunk begins, exit status 75 (the same command continues)
     "Generate (or resume) a model zoo of trained LSTMs."
     with one_line_errors('rwr_zoo'):
         out, device = check_out_folder(out or f'zoos/{kind}-{preset}'), check_device(device)
         data = dict(mnist_root=mnist_root, download=not no_download) if kind == 'mnist' else {}
         config = zoo_config(preset, kind=kind, num_runs=runs, chunk_size=chunk_size, seed=seed,
                             random_string_probability=random_strings, **data)
-        zoo = generate_zoo(config, out, device=device, workers=workers, progress=not quiet)
+        stop_at = stop_time(time_limit)
+        try: zoo = generate_zoo(config, out, device=device, workers=workers, progress=not quiet, stop_at=stop_at)
+        except TimeLimitReached as e: raise CommandError(f"rwr_zoo: {e}; run the same command again to continue", status=75) from None
     if int(os.environ.get('RANK', '0')) == 0: print(summarize_zoo(zoo))
 
 # %% ../nbs/10_cli.ipynb #18bb9adb
@@ -65,12 +68,15 @@ EMULATION_SEEDS = {'tiny': 1, 'small': 2, 'paper': 1}  # emulation runs per enco
 
 def _duration(seconds: float) -> str: return f"{seconds / 60:.1f} min" if seconds >= 60 else f"{seconds:.0f} s"
 
-def _stage(timings: dict, key: str, done: bool, work, save=lambda: None, measured=None):
-    "Run one stage and record its wall time (or `measured()`, a stage's own clock across resumes); a stage already done keeps the time it took then."
-    start = time.time()
-    result = work()
+def _stage(timings: dict, key: str, done: bool, work, save=lambda: None):
+    "Run one stage and record its wall time; a stage already done keeps the time it took then, one stopped by the time limit adds its time so far as unfinished."
+    before, start = timings.get(key, {}), time.time()
+    spent = lambda: round((before['seconds'] if before.get('unfinished') else 0.0) + time.time() - start, 1)
+    try: result = work()
+    except TimeLimitReached:
+        timings[key] = dict(seconds=spent(), kept=False, unfinished=True); save(); raise
     if done and key in timings: timings[key]['kept'] = True
-    else: timings[key] = dict(seconds=round(measured() if measured else time.time() - start, 1), kept=done)
+    else: timings[key] = dict(seconds=spent(), kept=done)
     save()                                            # at once: a kill later must not lose this stage's time
     return result
 
@@ -78,38 +84,50 @@ def run_folder(out: Path, kind: str, encoder: str, seed: int) -> Path:
     "Where `rwr_reproduce` trains `encoder` with emulation seed `seed`."
     return Path(out) / kind / 'runs' / f'{encoder}-seed{seed}'
 
-def _train_one(zoo_path: str, config: dict, run: str, device: str, cuda_graph: bool = False):
-    "One emulation run in a worker process (resumes a run that was interrupted)."
+def _train_one(zoo_path: str, config: dict, run: str, device: str, cuda_graph: bool = False, stop_at: float | None = None,
+               first: bool = True):
+    "One emulation run in a worker process (resumes a run that was interrupted); past `stop_at`, one that is not among the `first` does not begin."
+    if not first and time_is_up(stop_at): raise TimeLimitReached(f"{run}: not begun (time limit)")
     train_emulation(Zoo.load(zoo_path, checksums=False), TrainConfig(**config), run, device=device, resume=True, progress=False,
-                    cuda_graph=cuda_graph)
+                    cuda_graph=cuda_graph, stop_at=stop_at)
 
 # %% ../nbs/10_cli.ipynb #4f5d4ef3
 def train_runs(zoo: Zoo, jobs: list[tuple[TrainConfig, Path]], device=None, workers: int = 1, progress: bool = True,
-               log=print, on_done=lambda run: None, cuda_graph: bool = False):
-    "Train each (config, run folder) of `jobs` by emulation, `workers` at a time in processes that share the CPU's cores or the GPU; `cuda_graph`: each run's steps replayed from a CUDA graph."
+               log=print, on_done=lambda run: None, cuda_graph: bool = False, stop_at: float | None = None):
+    "Train each (config, run folder) of `jobs` by emulation, `workers` at a time in processes that share the CPU's cores or the GPU; `cuda_graph`: each run's steps replayed from a CUDA graph; past `stop_at` (a `time.time()`), the runs stop after their step and no new one begins: `TimeLimitReached`."
     pending = [(c, r) for c, r in jobs if not (r / 'result.json').exists()]
     if workers == 1:
-        for config, run in pending:
-            log(f"  {run.name}"); train_emulation(zoo, config, run, device=device, resume=True, progress=progress, cuda_graph=cuda_graph); on_done(run)
+        for n, (config, run) in enumerate(pending):
+            if n and time_is_up(stop_at):
+                raise TimeLimitReached(f"stopped at the time limit with {n} of {len(pending)} runs finished, before {run.name}")
+            log(f"  {run.name}")
+            train_emulation(zoo, config, run, device=device, resume=True, progress=progress, cuda_graph=cuda_graph, stop_at=stop_at)
+            on_done(run)
         return
     from rnn_weight_repr import cli   # spawned workers find the function in the package (also when this runs in a notebook)
     with worker_pool(workers) as pool:
         device = str(torch.device(device) if device else default_device())
-        futures = {pool.submit(cli._train_one, str(zoo.path), c.to_json(), str(r), device, cuda_graph): r for c, r in pending}
+        futures = {pool.submit(cli._train_one, str(zoo.path), c.to_json(), str(r), device, cuda_graph, stop_at, n < workers): r
+                   for n, (c, r) in enumerate(pending)}
         log(f"  {len(futures)} runs, {workers} at a time: {', '.join(r.name for r in futures.values())}")
+        stopped = 0
         for future in as_completed(futures):
-            future.result(); log(f"  {futures[future].name} done"); on_done(futures[future])
+            try: future.result()
+            except TimeLimitReached: stopped += 1; continue    # the others finish their step (or do not begin) and save
+            log(f"  {futures[future].name} done"); on_done(futures[future])
+    if stopped: raise TimeLimitReached(f"stopped at the time limit with {len(pending) - stopped} of {len(pending)} runs finished")
 
 # %% ../nbs/10_cli.ipynb #6fcef6bf
 def reproduce_task(kind: str, preset: str, out: Path, timings: dict, device=None, workers: int = 1, seeds: int | None = None,
                    progress: bool = True, mnist_root: str | None = None, log=print, save=lambda: None,
-                   cuda_graph: bool = False) -> dict:
-    "Zoo → six encoders trained by emulation (`EMULATION_SEEDS` each) → downstream evaluation for one task; returns the evaluation results."
+                   cuda_graph: bool = False, stop_at: float | None = None) -> dict:
+    "Zoo → six encoders trained by emulation (`EMULATION_SEEDS` each) → downstream evaluation for one task; returns the evaluation results. Past `stop_at` (a `time.time()`) the stage at work saves its unit of work and raises `TimeLimitReached`."
     data = dict(mnist_root=mnist_root) if kind == 'mnist' else {}
     zoo_dir = out / kind / 'zoo'
     log(f"[{kind}] zoo → {zoo_dir}")
     zoo = _stage(timings, f'{kind}/zoo', (zoo_dir / 'manifest.json').exists(),
-                 lambda: generate_zoo(zoo_config(preset, kind=kind, **data), zoo_dir, device=device, workers=workers, progress=progress), save)
+                 lambda: generate_zoo(zoo_config(preset, kind=kind, **data), zoo_dir, device=device, workers=workers, progress=progress,
+                                      stop_at=stop_at), save)
     jobs = [(train_config(preset, encoder=name, seed=seed), run_folder(out, kind, name, seed))
             for seed in range(EMULATION_SEEDS[preset]) for name in ENCODERS]
     n = EMULATION_SEEDS[preset]
@@ -122,13 +140,14 @@ def reproduce_task(kind: str, preset: str, out: Path, timings: dict, device=None
     if all((run / 'result.json').exists() for _, run in jobs):
         timings[key] = dict(before, kept=True) if before else dict(seconds=0.0, kept=True); save()
     else:
-        train_runs(zoo, jobs, device, workers, progress, log, on_done=lambda run: record(True), cuda_graph=cuda_graph)
+        try: train_runs(zoo, jobs, device, workers, progress, log, on_done=lambda run: record(True), cuda_graph=cuda_graph, stop_at=stop_at)
+        except TimeLimitReached: record(True); raise
         record(False)
     runs = [run for _, run in jobs]
     log(f"[{kind}] downstream → {out / kind / 'eval'}")
     key, before = f'{kind}/downstream', timings.get(f'{kind}/downstream')
     results = _stage(timings, key, False, lambda: evaluate_runs(zoo, runs, out / kind / 'eval', seeds=seeds or EVAL_SEEDS[preset],
-                                                              device=device, log=lambda m: log(f"  {m}")), save)
+                                                              device=device, log=lambda m: log(f"  {m}"), stop_at=stop_at), save)
     if before and all(r.get('cached') for r in results.values() if r['type'] in ('trained', 'random')):
         timings[key] = dict(before, kept=True); save()   # every evaluation came from the cache: its time is the earlier one
     return results
@@ -255,6 +274,7 @@ def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (C
                   seeds: int = None,       # predictor seeds per downstream property (default: by preset, tiny 2, small 3, paper 5)
                   mnist_root: str = None,  # mnist: folder holding MNIST/raw/ (default: $RWR_MNIST_ROOT, ../shared/data/mnist, ~/.cache)
                   cuda_graph: bool = False,  # emulation steps replayed from a CUDA graph (a GPU; see rwr_train --cuda_graph)
+                  time_limit: float = None,  # minutes: then stop after the unit of work at hand, saved, exit status 75 (the same command continues)
                   quiet: bool = False):    # no progress bars
     "Reproduce the paper's pipeline at a preset, resumable stage by stage; writes OUT/report.md."
     with one_line_errors('rwr_reproduce'):     # every check before anything is written
@@ -266,9 +286,12 @@ def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (C
         out, device = check_out_folder(out or f'runs/{preset}'), check_device(device) or default_device()
         if cuda_graph and torch.device(device).type != 'cuda':
             raise ValueError(f"cuda_graph: needs a CUDA device, got {device}")
+        stop_at = stop_time(time_limit)
         timings = _open_reproduction(out, preset)
         for kind in kinds:
-            reproduce_task(kind, preset, out, timings, device, workers, seeds, not quiet, mnist_root,
-                           save=lambda: _write_json(out / 'timings.json', timings), cuda_graph=cuda_graph)
+            try: reproduce_task(kind, preset, out, timings, device, workers, seeds, not quiet, mnist_root,
+                                save=lambda: _write_json(out / 'timings.json', timings), cuda_graph=cuda_graph, stop_at=stop_at)
+            except TimeLimitReached as e:
+                raise CommandError(f"rwr_reproduce: {kind}: {e}; run the same command again to continue", status=75) from None
         report = write_report(out, preset, kinds, timings, device)
     print(f"report: {report}")

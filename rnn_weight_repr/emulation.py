@@ -26,7 +26,7 @@ from . import __version__
 from .console import CommandError, check_device, check_out_folder, one_line_errors, read_json
 from .encoders import make_encoder, ALL_ENCODERS
 from .lstm import LSTMSpec, inside_graph
-from .devices import barrier, default_device, rank_and_world
+from .devices import TimeLimitReached, barrier, default_device, rank_and_world, stop_time, time_is_up
 from .zoo import Zoo
 
 # %% ../nbs/08_emulation.ipynb #1f552036
@@ -415,12 +415,12 @@ def _train_rows(zoo: Zoo, config: TrainConfig) -> np.ndarray:
     if len(rows) == 0: raise ValueError(f"{zoo.path}: no snapshot of the train split has performance ≥ {config.min_performance}")
     return rows
 
-def _restore(out: Path, model: nn.Module, optimizer, batches: torch.Generator, device) -> tuple[int, list[dict]]:
-    "Load the run's checkpoint, if there is one, into model, optimiser and batch sampler: (its step, the metrics up to it)."
-    if not (out / 'checkpoint.pt').exists(): return 0, []
+def _restore(out: Path, model: nn.Module, optimizer, batches: torch.Generator, device) -> tuple[int, list[dict], dict]:
+    "Load the run's checkpoint, if there is one, into model, optimiser and batch sampler: (its step, the metrics up to it, the loss window since the last evaluation and the seconds trained)."
+    if not (out / 'checkpoint.pt').exists(): return 0, [], {}
     state = load_checkpoint(out / 'checkpoint.pt', device)
     model.load_state_dict(state['model']); optimizer.load_state_dict(state['optimizer']); batches.set_state(state['generator'])
-    return state['step'], [m for m in read_metrics(out) if m['step'] <= state['step']]
+    return state['step'], [m for m in read_metrics(out) if m['step'] <= state['step']], state.get('window', {})
 
 # %% ../nbs/08_emulation.ipynb #bcce011c
 def _forward_backward(trained: nn.Module, model: EmulationModel, theta: Tensor, x: Tensor, target: Tensor,
@@ -500,8 +500,8 @@ class CapturedStep:
 
 # %% ../nbs/08_emulation.ipynb #751a3efc
 def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: bool = False,
-                    progress: bool = True, amp: bool = False, cuda_graph: bool = False) -> Path:
-    "Train `config.encoder` by emulation on the train split of `zoo`; writes the run folder `out` and returns it. `cuda_graph`: replay each step's forward and backward from a CUDA graph (`CapturedStep`)."
+                    progress: bool = True, amp: bool = False, cuda_graph: bool = False, stop_at: float | None = None) -> Path:
+    "Train `config.encoder` by emulation on the train split of `zoo`; writes the run folder `out` and returns it. `cuda_graph`: replay each step's forward and backward from a CUDA graph (`CapturedStep`); past `stop_at` (a `time.time()`), checkpoint after the step and raise `TimeLimitReached`."
     out, (rank, world) = Path(out), rank_and_world()
     device = torch.device(device) if device else default_device()
     if cuda_graph and (device.type != 'cuda' or world > 1):
@@ -518,23 +518,26 @@ def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: boo
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     batches = torch.Generator().manual_seed(config.seed)  # the same global batch in every process
     train_rows, held_out = _train_rows(zoo, config), {split: _eval_rows(zoo.split(split), config.eval_rows) for split in ('val', 'ood')}
-    step, metrics = _restore(out, model, optimizer, batches, device)
+    step, metrics, window = _restore(out, model, optimizer, batches, device)
+    loss_sum, bad = torch.full((), window.get('loss_sum', 0.0), device=device), torch.zeros((), device=device)
+    since = window.get('since', 0)                        # steps summed in loss_sum since the last evaluation
+    start = time.time() - window.get('seconds', metrics[-1]['seconds'] if metrics else 0.0)
     def checkpoint():
         if rank == 0:
-            _save_atomic(dict(model=model.state_dict(), optimizer=optimizer.state_dict(), step=step,
-                              generator=batches.get_state(), identity=identity), out / 'checkpoint.pt')
+            _save_atomic(dict(model=model.state_dict(), optimizer=optimizer.state_dict(), step=step, generator=batches.get_state(),
+                              identity=identity, window=dict(loss_sum=loss_sum.item(), since=since, seconds=time.time() - start)),
+                         out / 'checkpoint.pt')
     if step == 0: checkpoint()                            # a good state to fall back on
 
     trained = nn.parallel.DistributedDataParallel(model) if world > 1 else model
     graph = CapturedStep(trained, model, config, amp) if cuda_graph else None
-    loss_sum, bad = torch.zeros((), device=device), torch.zeros((), device=device)
-    since, start = 0, time.time() - (metrics[-1]['seconds'] if metrics else 0.0)
     bar = tqdm(range(step, config.steps), desc=config.encoder, disable=not (progress and rank == 0), leave=False)
     for _ in bar:
         loss, norm = _train_step(trained, model, optimizer, zoo, train_rows, config, batches, step, rank, world, device, amp, graph)
         loss_sum += loss; bad += ~torch.isfinite(loss) | ~torch.isfinite(norm)
         step, since, last = step + 1, since + 1, step + 1 == config.steps
-        if step % config.eval_every and step % config.checkpoint_every and not last: continue
+        stopping = not last and time_is_up(stop_at, world, device)
+        if step % config.eval_every and step % config.checkpoint_every and not (last or stopping): continue
         _stop_if_diverged(loss_sum, bad, world, out, step)   # before anything is written: the last good checkpoint survives
         if step % config.eval_every == 0 or last:
             row = dict(step=step, train_loss=loss_sum.item() / since, lr=learning_rate_at(step - 1, config), seconds=time.time() - start)
@@ -543,7 +546,10 @@ def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: boo
                 metrics.append(row | _held_out_metrics(model, zoo, held_out, config, device))
                 _write_metrics(out / 'metrics.csv', metrics)
                 bar.set_postfix_str(f"train {row['train_loss']:.4f} · val {metrics[-1]['val_loss']:.4f} · OOD {metrics[-1]['ood_loss']:.4f}")
-        if step % config.checkpoint_every == 0 or last: checkpoint()
+        if step % config.checkpoint_every == 0 or last or stopping: checkpoint()
+        if stopping:
+            bar.close(); barrier(world)
+            raise TimeLimitReached(f"{out}: stopped at the time limit after step {step} of {config.steps}, with all of it saved")
     if rank == 0:
         plot_run(metrics, f"{config.encoder} ({config.encoder_preset})").savefig(out / 'losses.png', dpi=120)
         (out / 'result.json').write_text(json.dumps(dict(metrics[-1], encoder=config.encoder), indent=1))
@@ -579,14 +585,17 @@ def rwr_train(zoo: str,                                      # zoo folder (rwr_z
               resume: bool = False,                          # continue an interrupted run in --out
               amp: bool = False,                             # bf16 autocast on the GPU (measured slower at the paper's sizes)
               cuda_graph: bool = False,                      # replay each step from a CUDA graph (one process on a GPU)
+              time_limit: float = None,                      # minutes: then checkpoint and stop, exit status 75 (--resume continues)
               quiet: bool = False):                          # no progress bar
     "Train an encoder by emulation on a zoo's train split."
     with one_line_errors('rwr_train'):
         out, device = check_out_folder(out), check_device(device)
         config = train_config(preset, encoder=encoder, steps=steps, batch_size=batch_size, lr=lr, loss=loss, seed=seed)
+        stop_at = stop_time(time_limit)
         try: run = train_emulation(Zoo.load(zoo), config, out, device=device, resume=resume, progress=not quiet, amp=amp,
-                                   cuda_graph=cuda_graph)
+                                   cuda_graph=cuda_graph, stop_at=stop_at)
         except TrainingDiverged as e: raise CommandError(f"rwr_train: {e}", status=3) from None
+        except TimeLimitReached as e: raise CommandError(f"rwr_train: {e}; run the same command with --resume to continue", status=75) from None
     if int(os.environ.get('RANK', '0')) == 0:
         last = read_metrics(run)[-1]
         print(f"{run}: step {last['step']:.0f}, loss train {last['train_loss']:.4f} · val {last['val_loss']:.4f} · OOD {last['ood_loss']:.4f}")

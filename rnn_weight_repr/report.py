@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from fastcore.script import call_parse
 
-from .devices import default_device
+from .devices import TimeLimitReached, default_device, time_is_up
 from .zoo import SPLITS, Zoo
 from .console import check_device, check_out_folder, one_line_errors, read_json
 from .emulation import TrainConfig, _run_identity, build_model, load_checkpoint, load_run
@@ -193,8 +193,8 @@ def _variant(config: TrainConfig) -> str:
 def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 100, clone_rows: int = 128,
                   batch_size: int = 256, device=None, any_zoo: bool = False, log=None, overwrite: bool = False,
                   partitions: int = 10, inits: int = 3, min_step: int = 1, min_performance: float = 0.3,
-                  resamples: int = 1_000, pairs=()) -> dict[str, dict]:
-    "Evaluate the encoders of `run_dirs` (several seeds of one encoder pooled) and the baselines on `zoo` under the `Protocol` these settings make; write results.md, results.csv, differences.csv (the `comparisons` and any further `pairs` of row labels), codes.png and predictions.png into `out`; {label: result}."
+                  resamples: int = 1_000, pairs=(), stop_at: float | None = None) -> dict[str, dict]:
+    "Evaluate the encoders of `run_dirs` (several seeds of one encoder pooled) and the baselines on `zoo` under the `Protocol` these settings make; write results.md, results.csv, differences.csv (the `comparisons` and any further `pairs` of row labels), codes.png and predictions.png into `out`; {label: result}. Past `stop_at` (a `time.time()`), no new model's evaluation begins: `TimeLimitReached` (the cache keeps those done)."
     if seeds < 1: raise ValueError(f"seeds: expected a positive number, got {seeds}")
     run_dirs = [Path(r) for r in run_dirs]
     if not run_dirs: raise ValueError("runs: expected at least one training run folder")
@@ -208,13 +208,6 @@ def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 
     settings = dict(version=CACHE_VERSION, zoo=_zoo_fingerprint(zoo), protocol=protocol.fitting())
     log = log or (lambda message: None)
 
-    evaluated = {}
-    for label, run in zip(labels, run_dirs):
-        evaluated[label] = _evaluate_trained(run, label, zoo, out, settings, protocol, clone_samples=clone_samples,
-                                             clone_rows=clone_rows, batch_size=batch_size, device=device)
-        log(_done(label, evaluated[label]))
-    results = _trained_rows(groups, labels, evaluated)
-
     baselines, baseline_of = {}, {}
     for group, members in groups.items():       # one random encoder per kind and size among the runs
         config = TrainConfig(**identities[members[0]]['train'])
@@ -222,9 +215,26 @@ def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 
         baselines.setdefault(key, config); baseline_of[group] = key
     presets = {c.encoder: set() for c in baselines.values()}
     for c in baselines.values(): presets[c.encoder].add(json.dumps([c.encoder_preset, c.encoder_sizes]))
-    for key, config in baselines.items():
+    computed = 0                                   # evaluations this call computed (not read from the cache)
+    def in_time(done: int):
+        if computed and time_is_up(stop_at):
+            raise TimeLimitReached(f"{out}: stopped at the time limit with {done} of {len(labels) + len(baselines)} models "
+                                   "evaluated (kept in its cache)")
+
+    evaluated = {}
+    for label, run in zip(labels, run_dirs):
+        in_time(len(evaluated))
+        evaluated[label] = _evaluate_trained(run, label, zoo, out, settings, protocol, clone_samples=clone_samples,
+                                             clone_rows=clone_rows, batch_size=batch_size, device=device)
+        computed += not evaluated[label].get('cached')
+        log(_done(label, evaluated[label]))
+    results = _trained_rows(groups, labels, evaluated)
+
+    for n, (key, config) in enumerate(baselines.items()):
+        in_time(len(labels) + n)
         label = f"random {config.encoder}" + (f" ({_variant(config)})" if len(presets[config.encoder]) > 1 else '')
         results[label] = _evaluate_random(label, config, zoo, out, settings, protocol, batch_size, device)
+        computed += not results[label].get('cached')
         for group in groups: results[group]['baseline'] = label if baseline_of[group] == key else results[group].get('baseline')
         log(_done(label, results[label]))
 

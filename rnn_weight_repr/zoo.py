@@ -23,7 +23,7 @@ from tqdm.auto import tqdm
 
 from . import __version__
 from .languages import EOS, BOS, all_tasks, task_entropy
-from .devices import barrier, default_device, rank_and_world, worker_pool
+from .devices import TimeLimitReached, barrier, default_device, rank_and_world, time_is_up, worker_pool
 from .lstm import LSTMSpec
 
 # %% ../nbs/02_zoo.ipynb #1b6e99d6
@@ -548,8 +548,14 @@ class _Progress:
         self.bar.set_postfix_str(f"{self.bar.n // self.steps_per_run}/{self.total_runs} runs", refresh=False)
 
 # %% ../nbs/02_zoo.ipynb #d355d4ad
-def generate_zoo(config: ZooConfig, out, device=None, workers: int = 1, progress: bool = True) -> Zoo:
-    "Generate (or resume generating) the zoo `config` in folder `out`; returns it loaded."
+def _chunk_in_time(config: ZooConfig, chunk: int, path, device, stop_at: float | None, first: bool) -> bool:
+    "A worker's chunk: trained and written unless the time limit has passed before it began (a command's first chunks always run)."
+    if not first and time_is_up(stop_at): return False
+    train_and_write_chunk(config, chunk, path, device); return True
+
+def generate_zoo(config: ZooConfig, out, device=None, workers: int = 1, progress: bool = True,
+                 stop_at: float | None = None) -> Zoo:
+    "Generate (or resume generating) the zoo `config` in folder `out`; returns it loaded. Past `stop_at` (a `time.time()`), no new chunk begins: `TimeLimitReached`."
     path, device = Path(out), torch.device(device) if device else default_device()
     if workers < 1: raise ValueError(f"workers: expected 1 or more processes, got {workers}")
     rank, world = rank_and_world()
@@ -564,24 +570,27 @@ def generate_zoo(config: ZooConfig, out, device=None, workers: int = 1, progress
             mine = pending_chunks(path, config)[rank::world]
             barrier(world)  # every rank has listed the pending chunks before any writes a new one
             show = progress and rank == 0
+            tick = _Progress(config, mine, show)
             if workers > 1 and device.type == 'cpu':
-                tick = _Progress(config, mine, show)
                 with worker_pool(workers) as pool:
-                    futures = [pool.submit(train_and_write_chunk, config, c, path, 'cpu') for c in mine]
+                    futures = [pool.submit(_chunk_in_time, config, c, path, 'cpu', stop_at, n < workers) for n, c in enumerate(mine)]
                     for f, c in zip(futures, mine):
-                        f.result(); tick(len(config.chunk_runs(c)) * config.total_steps)
+                        if f.result(): tick(len(config.chunk_runs(c)) * config.total_steps)
             else:
-                tick = _Progress(config, mine, show)
-                for c in mine: train_and_write_chunk(config, c, path, device, tick)
+                for n, c in enumerate(mine):
+                    if n and time_is_up(stop_at): break
+                    train_and_write_chunk(config, c, path, device, tick)
             tick.bar.close()
             barrier(world)
-            if rank == 0:
-                if missing := pending_chunks(path, config):
-                    raise ZooError(f"{path}: chunks {missing} are missing after generation")
-                assemble_zoo(path, config)
+            if missing := pending_chunks(path, config):   # every rank sees the same folder after the barrier
+                if stop_at is not None:
+                    raise TimeLimitReached(f"{path}: stopped at the time limit with {config.num_chunks - len(missing)} of "
+                                           f"{config.num_chunks} chunks written")
+                raise ZooError(f"{path}: chunks {missing} are missing after generation")
+            if rank == 0: assemble_zoo(path, config)
             barrier(world)
     finally:
-        if lock: lock.release()   # also when generation fails: a retry in this process must not find its own lock
+        if lock: lock.release()   # also when generation fails or stops: a retry in this process must not find its own lock
     return Zoo.load(path)
 
 # %% ../nbs/02_zoo.ipynb #a39e3939

@@ -67,6 +67,29 @@ def test_kill_9_then_resume_continues_the_same_run(zoo, reference, tmp_path):
     assert [m['step'] for m in read_metrics(out)] == [10, 20, 30, 40, 50, 60]
 
 
+def test_a_time_limit_stops_after_a_saved_step_and_resume_continues_the_same_run(zoo, reference, tmp_path):
+    out = tmp_path / 'sliced'
+    for step in (1, 2):  # a limit shorter than any step: each command makes the one step it is owed, and saves it
+        result = rwr_train(zoo, out, '--encoder', 'flat', '--steps', 60, '--resume', '--time_limit', 1e-6)
+        assert result.returncode == 75, result.stderr[-3000:]
+        assert result.stderr.strip().splitlines() == [
+            f"rwr_train: {out}: stopped at the time limit after step {step} of 60, with all of it saved; "
+            "run the same command with --resume to continue"]
+        assert torch.load(out / 'checkpoint.pt', weights_only=True)['step'] == step
+    result = rwr_train(zoo, out, '--encoder', 'flat', '--steps', 60, '--resume')
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert_same_weights(out, reference)
+    # the loss summed over steps 1 and 2 was kept: the logged training loss is the uninterrupted run's too
+    assert [m['train_loss'] for m in read_metrics(out)] == pytest.approx([m['train_loss'] for m in read_metrics(reference)], rel=1e-5)
+
+
+def test_a_time_limit_that_is_not_positive_is_refused_before_anything_is_written(zoo, tmp_path):
+    result = rwr_train(zoo, tmp_path / 'x', '--encoder', 'flat', '--time_limit', 0)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == ["rwr_train: error: time_limit: expected a positive number of minutes, got 0.0"]
+    assert not (tmp_path / 'x').exists()
+
+
 def test_two_ddp_processes_train_the_same_model_as_one(zoo, reference, tmp_path):
     out = tmp_path / 'ddp'
     result = subprocess.run([BIN / 'torchrun', '--nproc_per_node', '2', '--master_port', '29531', '--no-python',

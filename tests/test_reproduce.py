@@ -1,6 +1,6 @@
-"""`rwr_reproduce` as a user runs it: killed in the middle and run again, it keeps the stages it finished; bad input is
+"""`rwr_reproduce` as a user runs it: killed in the middle, stopped by its time limit and run again, it keeps the stages it finished; bad input is
 one line and exit status 2, with nothing written; the MNIST pipeline runs end to end."""
-import csv, json, os, signal, subprocess, sys, time
+import csv, json, os, re, signal, subprocess, sys, time
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,15 @@ def test_kill_9_then_rerun_keeps_finished_stages_and_writes_the_report(tmp_path)
     assert (first_run / 'result.json').exists(), "the zoo and the first encoder should have finished before the kill"
     assert not (out / 'report.md').exists(), "expected the kill to land before the end"
     kept = {path: path.stat().st_mtime_ns for path in [out / 'formal' / 'zoo' / 'manifest.json', first_run / 'checkpoint.pt']}
+
+    # a command whose time limit passes at once: the run at work makes one step, saved, and the command exits 75
+    stopped = rwr_reproduce('--out', out, '--time_limit', 1e-6)
+    assert stopped.returncode == 75, stopped.stderr[-3000:]
+    [line] = stopped.stderr.strip().splitlines()
+    assert re.fullmatch(rf"rwr_reproduce: formal: {re.escape(str(out))}/formal/runs/\w+-seed0: stopped at the time limit after "
+                        r"step \d+ of 30, with all of it saved; run the same command again to continue", line), line
+    assert json.loads((out / 'timings.json').read_text())['formal/emulation']['unfinished']
+    assert not (out / 'report.md').exists()
 
     result = rwr_reproduce('--out', out)
     assert result.returncode == 0, result.stderr[-3000:]
