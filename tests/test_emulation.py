@@ -100,6 +100,22 @@ def test_two_ddp_processes_train_the_same_model_as_one(zoo, reference, tmp_path)
     assert_same_weights(out, reference, atol=1e-5)  # the global batch is split, the gradient is the same
 
 
+def test_two_ddp_processes_stop_at_the_same_step_and_resume_to_the_same_model(zoo, reference, tmp_path):
+    out = tmp_path / 'ddp-sliced'
+    def torchrun(*args):
+        return subprocess.run([BIN / 'torchrun', '--nproc_per_node', '2', '--master_port', '29532', '--no-python',
+                               BIN / 'rwr_train', '--zoo', zoo.path, '--out', out, '--device', 'cpu', '--quiet',
+                               '--encoder', 'flat', '--steps', '60', '--resume', *map(str, args)],
+                              env=ENV, capture_output=True, text=True, timeout=600)
+    stopped = torchrun('--time_limit', 1e-6)   # the processes agree on the first step's verdict: neither waits for the other
+    assert stopped.returncode != 0
+    assert stopped.stderr.count('stopped at the time limit after step 1 of 60') == 2, stopped.stderr[-3000:]
+    assert torch.load(out / 'checkpoint.pt', weights_only=True)['step'] == 1
+    finished = torchrun()
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    assert_same_weights(out, reference, atol=1e-5)
+
+
 def test_a_diverging_run_stops_and_keeps_its_last_good_checkpoint(zoo, tmp_path):
     result = rwr_train(zoo, tmp_path / 'nan', '--encoder', 'flat', '--steps', 60, '--lr', 1e30)
     assert result.returncode == 3
