@@ -18,6 +18,9 @@ interruption), then evaluates them downstream with the library's protocol and wr
     python experiments/emulation_study.py train --zoo runs/study-zoo/train2/zoo --runs runs/study-zoo/train2 --jobs ...
     python experiments/emulation_study.py zoosize --zoo runs/small/formal/zoo --runs runs/study --only interactive-1000 \
         --subzoos runs/study-zoo/train2,runs/study-zoo/train4
+    # longer runs beside the `small` pipeline's own of the same encoders, on the same rows: OUT/eval/ (paired longer − shorter)
+    python experiments/emulation_study.py longer --zoo runs/small/formal/zoo --runs runs/study-paper --shorter runs/small/formal/runs \
+        --out nbs/results/small/longer
 """
 import argparse, csv, json, re, time
 from pathlib import Path
@@ -280,9 +283,30 @@ def zoosize(args):
     print(out / 'sizes.csv')
 
 
+def longer(args):
+    "The runs of --runs beside the shorter runs of the same encoders in --shorter, evaluated together on the same rows: OUT/eval/, with each encoder's longer row minus its shorter one among the paired differences."
+    from rnn_weight_repr.report import evaluate_runs
+    torch.set_num_threads(args.threads)
+    zoo = Zoo.load(args.zoo)
+    finished = lambda folder: sorted(p for p in Path(folder).iterdir() if (p / 'result.json').exists())
+    config = lambda run: TrainConfig(**json.loads((run / 'run.json').read_text())['identity']['train'])
+    longer_runs = finished(args.runs)
+    encoders = {config(r).encoder for r in longer_runs}
+    shorter_runs = [r for r in finished(args.shorter) if config(r).encoder in encoders]
+    results = evaluate_runs(zoo, longer_runs + shorter_runs, Path(args.out) / 'eval', seeds=args.seeds, log=lambda m: print(m, flush=True))
+    steps_of = {r.name: config(r).steps for r in longer_runs + shorter_runs}
+    steps = lambda label: max(steps_of[run.split('[')[-1].rstrip(']')] for run in results[label]['runs'])   # 'encoder [folder]'
+    trained = [label for label, r in results.items() if r['type'] == 'trained']
+    pairs = [(a, b) for a in trained for b in trained if results[a]['encoder'] == results[b]['encoder'] and steps(a) > steps(b)]
+    from rnn_weight_repr.downstream import Protocol
+    from rnn_weight_repr.report import write_results
+    write_results(results, zoo, Path(args.out) / 'eval', Protocol(seeds=args.seeds), pairs)
+    print(Path(args.out) / 'eval' / 'differences.csv')
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('command', choices=('train', 'evaluate', 'figure', 'clones', 'subzoo', 'zoosize'))
+    parser.add_argument('command', choices=('train', 'evaluate', 'figure', 'clones', 'subzoo', 'zoosize', 'longer'))
     parser.add_argument('--zoo', required=True)
     parser.add_argument('--runs', required=True)
     parser.add_argument('--jobs', default='')
@@ -293,9 +317,10 @@ def main(argv=None):
     parser.add_argument('--rows', type=int, default=3, help='clones: validation RNNs shown (the best of distinct tasks)')
     parser.add_argument('--keep', default='2,4', help='subzoo: runs kept per train task, one zoo per value')
     parser.add_argument('--subzoos', default='', help='zoosize: folders holding subset-zoo runs (made by subzoo, trained there)')
+    parser.add_argument('--shorter', default='runs/small/formal/runs', help='longer: the run folders of the shorter runs')
     parser.add_argument('--threads', type=int, default=1)
     args = parser.parse_args(argv)
-    dict(train=train, evaluate=evaluate, figure=figure, clones=clones, subzoo=subzoo, zoosize=zoosize)[args.command](args)
+    dict(train=train, evaluate=evaluate, figure=figure, clones=clones, subzoo=subzoo, zoosize=zoosize, longer=longer)[args.command](args)
 
 
 if __name__ == '__main__':
