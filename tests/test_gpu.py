@@ -1,7 +1,8 @@
 """What only a CUDA device can check (marked `gpu`, skipped without one; `tools/check_gpu.sh` runs them):
-the emulator's GPU path against the CPU's folded one, emulation runs sharing one GPU, and runs replayed from a CUDA graph."""
+the emulator's GPU path against the CPU's folded one, emulation runs sharing one GPU, and runs replayed from a CUDA graph (also across time-limited slices)."""
 import math
 import shutil
+import time
 from dataclasses import replace
 
 import pytest
@@ -9,6 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from rnn_weight_repr.cli import train_runs
+from rnn_weight_repr.devices import TimeLimitReached
 from rnn_weight_repr.emulation import Emulator, read_metrics, train_config, train_emulation
 from rnn_weight_repr.lstm import LSTMSpec
 from rnn_weight_repr.zoo import generate_zoo, zoo_config
@@ -72,3 +74,16 @@ def test_cuda_graph_resumes_and_runs_under_bf16(tmp_path):
     assert read_metrics(resumed)[-1]['val_loss'] == pytest.approx(read_metrics(full)[-1]['val_loss'], abs=1e-4)
     amp = train_emulation(zoo, config, tmp_path / 'amp', device='cuda', progress=False, amp=True, cuda_graph=True)
     assert all(math.isfinite(m['val_loss']) for m in read_metrics(amp))
+
+
+def test_a_graphed_run_in_time_limited_slices_is_the_uninterrupted_run(tmp_path):
+    "Stopped by its time limit after one step (checkpoint written while the graph holds its buffers), resumed with a new graph: the same run."
+    zoo = generate_zoo(zoo_config('tiny'), tmp_path / 'zoo', device='cpu', progress=False)
+    config = train_config('tiny', encoder='interactive')
+    full = train_emulation(zoo, config, tmp_path / 'full', device='cuda', progress=False, cuda_graph=True)
+    with pytest.raises(TimeLimitReached, match='after step 1 of'):
+        train_emulation(zoo, config, tmp_path / 'sliced', device='cuda', progress=False, cuda_graph=True, stop_at=time.time())
+    sliced = train_emulation(zoo, config, tmp_path / 'sliced', device='cuda', progress=False, resume=True, cuda_graph=True)
+    for a, b in zip(read_metrics(full), read_metrics(sliced), strict=True):
+        for key in ('train_loss', 'val_loss', 'ood_loss'):
+            assert b[key] == pytest.approx(a[key], abs=1e-4), (a['step'], key)
