@@ -62,15 +62,16 @@ def test_kill_9_then_resume_gives_the_same_zoo(tmp_path, reference):
     assert not (out / 'chunks').exists() and not (out / 'generating.lock').exists()
 
 
-def test_a_time_limit_writes_one_chunk_per_command_and_ends_with_the_same_zoo(tmp_path, reference):
+def test_a_time_limit_stops_between_chunks_and_the_commands_add_up_to_the_same_zoo(tmp_path, reference):
     out = tmp_path / 'zoo'
-    for chunks in (1, 2):  # a limit shorter than any chunk: each command trains the one chunk it is owed
-        result = rwr_zoo('--out', out, '--time_limit', 1e-6)
+    # a limit shorter than any chunk: each worker trains the one chunk it is owed, the chunks after it do not begin
+    for workers, chunks in ((2, 2), (1, 3)):
+        result = rwr_zoo('--out', out, '--workers', workers, '--time_limit', 1e-6)
         assert result.returncode == 75, result.stderr[-3000:]
         assert result.stderr.strip().splitlines() == [
             f"rwr_zoo: {out}: stopped at the time limit with {chunks} of 4 chunks written; run the same command again to continue"]
         assert not (out / 'generating.lock').exists(), "a stopped generator leaves no lock behind"
-    result = rwr_zoo('--out', out, '--workers', 2, '--time_limit', 1e-6)   # two workers: one chunk each, the last two
+    result = rwr_zoo('--out', out, '--time_limit', 1e-6)   # the last chunk: the command's first, so it runs, and the zoo is assembled
     assert result.returncode == 0, result.stderr[-3000:]
     assert_same_zoo(Zoo.load(out), reference)
 
