@@ -18,7 +18,7 @@ import torch
 from fastcore.script import call_parse
 
 from . import __version__
-from .console import CommandError, check_device, check_out_folder, one_line_errors, read_json
+from .console import check_device, check_out_folder, one_line_errors, read_json
 from .devices import TimeLimitReached, default_device, stop_time, time_is_up, worker_pool
 from .emulation import TrainConfig, read_metrics, train_config, train_emulation
 from .encoders import ENCODERS
@@ -57,8 +57,7 @@ def rwr_zoo(kind: Literal['formal', 'mnist'],             # what the RNNs learn:
         config = zoo_config(preset, kind=kind, num_runs=runs, chunk_size=chunk_size, seed=seed,
                             random_string_probability=random_strings, **data)
         stop_at = stop_time(time_limit)
-        try: zoo = generate_zoo(config, out, device=device, workers=workers, progress=not quiet, stop_at=stop_at)
-        except TimeLimitReached as e: raise CommandError(f"rwr_zoo: {e}; run the same command again to continue", status=75) from None
+        zoo = generate_zoo(config, out, device=device, workers=workers, progress=not quiet, stop_at=stop_at)
     if int(os.environ.get('RANK', '0')) == 0: print(summarize_zoo(zoo))
 
 # %% ../nbs/10_cli.ipynb #18bb9adb
@@ -291,7 +290,6 @@ def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (C
         for kind in kinds:
             try: reproduce_task(kind, preset, out, timings, device, workers, seeds, not quiet, mnist_root,
                                 save=lambda: _write_json(out / 'timings.json', timings), cuda_graph=cuda_graph, stop_at=stop_at)
-            except TimeLimitReached as e:
-                raise CommandError(f"rwr_reproduce: {kind}: {e}; run the same command again to continue", status=75) from None
+            except TimeLimitReached as e: raise TimeLimitReached(f"{kind}: {e}") from None   # one_line_errors: one line, status 75
         report = write_report(out, preset, kinds, timings, device)
     print(f"report: {report}")

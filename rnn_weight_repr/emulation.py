@@ -588,14 +588,13 @@ def rwr_train(zoo: str,                                      # zoo folder (rwr_z
               time_limit: float = None,                      # minutes: then checkpoint and stop, exit status 75 (--resume continues)
               quiet: bool = False):                          # no progress bar
     "Train an encoder by emulation on a zoo's train split."
-    with one_line_errors('rwr_train'):
+    with one_line_errors('rwr_train', again='run the same command with --resume to continue'):
         out, device = check_out_folder(out), check_device(device)
         config = train_config(preset, encoder=encoder, steps=steps, batch_size=batch_size, lr=lr, loss=loss, seed=seed)
         stop_at = stop_time(time_limit)
         try: run = train_emulation(Zoo.load(zoo), config, out, device=device, resume=resume, progress=not quiet, amp=amp,
                                    cuda_graph=cuda_graph, stop_at=stop_at)
         except TrainingDiverged as e: raise CommandError(f"rwr_train: {e}", status=3) from None
-        except TimeLimitReached as e: raise CommandError(f"rwr_train: {e}; run the same command with --resume to continue", status=75) from None
     if int(os.environ.get('RANK', '0')) == 0:
         last = read_metrics(run)[-1]
         print(f"{run}: step {last['step']:.0f}, loss train {last['train_loss']:.4f} · val {last['val_loss']:.4f} · OOD {last['ood_loss']:.4f}")
