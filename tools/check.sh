@@ -24,5 +24,6 @@ echo "== nbdev_test (notebooks at the tiny preset; cells flagged slow/gpu are sk
 OMP_NUM_THREADS=1 nbdev_test --n_workers "${RWR_TEST_WORKERS:-2}" --timing
 
 echo "== pytest"
-# exit code 5 (no tests collected) fails the run like any other non-zero code
-python -m pytest -q tests "$@"
+# two workers on two cores (pytest-xdist), one thread each; --dist loadfile keeps a file's tests, and so its module
+# fixtures (a zoo, trained runs), in one worker. Exit code 5 (no tests collected) fails the run like any other code.
+OMP_NUM_THREADS=1 python -m pytest -q -n "${RWR_TEST_WORKERS:-2}" --dist loadfile tests "$@"
