@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from fastcore.script import call_parse
 
-from .devices import TimeLimitReached, default_device, time_is_up
+from .devices import TimeLimitReached, default_device, stop_time, time_is_up
 from .zoo import SPLITS, Zoo
 from .console import check_device, check_out_folder, one_line_errors, read_json
 from .emulation import TrainConfig, _run_identity, build_model, load_checkpoint, load_run
@@ -419,6 +419,7 @@ def rwr_eval(zoo: str,                    # zoo folder the runs were trained on
              min_step: int = 1,           # exact task: only snapshots at least this many steps into training
              min_performance: float = 0.3,  # exact task: only snapshots with at least this performance
              resamples: int = 1_000,      # bootstrap resamples of the 95% intervals
+             time_limit: float = None,    # minutes: then no new model's evaluation begins, exit status 75 (the same command continues)
              quiet: bool = False):        # print only the result's path
     "Evaluate trained encoders downstream: property predictors, clones and baselines → results.md, results.csv, figures."
     log = None if quiet else (lambda message: print(message, file=sys.stderr))
@@ -427,6 +428,7 @@ def rwr_eval(zoo: str,                    # zoo folder the runs were trained on
         for name, value in (('seeds', seeds), ('clone_samples', clone_samples), ('clone_rows', clone_rows), ('batch_size', batch_size),
                             ('partitions', partitions), ('inits', inits), ('resamples', resamples)):
             if value < 1: raise ValueError(f"--{name}: expected a positive number, got {value}")
+        stop_at = stop_time(time_limit)
         evaluate_runs(Zoo.load(zoo), runs, out, seeds, clone_samples, clone_rows, batch_size, device, any_zoo, log, overwrite,
-                      partitions, inits, min_step, min_performance, resamples)
+                      partitions, inits, min_step, min_performance, resamples, stop_at=stop_at)
     print(out / 'results.md')   # returns None: a console script's return value becomes its exit status

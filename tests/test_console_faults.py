@@ -192,7 +192,8 @@ def test_broken_json_names_the_file(broken, zoo, trained, tmp_path):
 
 
 @pytest.mark.parametrize('script,flag,value', [('rwr_zoo', '--workers', 0), ('rwr_zoo', '--workers', -2),
-                                               ('rwr_reproduce', '--workers', 0), ('rwr_reproduce', '--seeds', 0)])
+                                               ('rwr_reproduce', '--workers', 0), ('rwr_reproduce', '--seeds', 0),
+                                               *[(script, '--time_limit', 0) for script in SCRIPTS]])
 def test_non_positive_counts_are_refused(script, flag, value, zoo, trained, tmp_path):
     assert_one_line(run(script, *args_for(script, zoo, trained, tmp_path / 'out'), flag, value), f'{flag[2:]}: expected')
     assert not (tmp_path / 'out').exists()
