@@ -102,13 +102,14 @@ def _prepare_eval_folder(out: Path, runs: dict, overwrite: bool = False) -> Path
 
 def _stamp(path: Path) -> list: return [path.stat().st_mtime_ns, path.stat().st_size]
 
-def _cached(path: Path, fingerprint: dict, compute) -> dict:
-    "The scores in cache file `path` if its fingerprint matches, else `compute()` (stored with the fingerprint)."
+def _cached(path: Path, fingerprint: dict, compute, before=None) -> dict:
+    "The scores in cache file `path` if its fingerprint matches, else `compute()` (stored with the fingerprint), `before()` called first."
     if path.exists():
         try:
             kept = json.loads(path.read_text())
             if kept['fingerprint'] == json.loads(json.dumps(fingerprint)): return dict(kept, cached=True)
         except (ValueError, KeyError): pass
+    if before: before()                            # e.g. the time limit's check: only work to be done is stopped
     start = time.time()
     result = dict(compute(), fingerprint=fingerprint)
     result['seconds'] = time.time() - start
@@ -162,7 +163,7 @@ def _arrays(scores: dict) -> dict:
             for k, e in scores.items()}
 
 # %% ../nbs/09b_report.ipynb #72dfcff4
-def _evaluate_trained(run: Path, label: str, zoo: Zoo, out: Path, settings: dict, protocol: Protocol, **options) -> dict:
+def _evaluate_trained(run: Path, label: str, zoo: Zoo, out: Path, settings: dict, protocol: Protocol, before=None, **options) -> dict:
     "`evaluate_run` through the cache (its codes kept in `out`/codes/)."
     codes_file, cache_file = out / 'codes' / f'{_slug(label)}.npy', out / 'cache' / f'{_slug(label)}.json'
     if not codes_file.exists(): cache_file.unlink(missing_ok=True)
@@ -172,15 +173,17 @@ def _evaluate_trained(run: Path, label: str, zoo: Zoo, out: Path, settings: dict
         return dict(evaluated, scores=_jsonable(evaluated['scores']))
     fingerprint = dict(settings, run=str(run.resolve()), checkpoint=_stamp(run / 'checkpoint.pt'),
                        clone_samples=options['clone_samples'], clone_rows=options['clone_rows'])
-    result = _cached(cache_file, fingerprint, compute)
+    result = _cached(cache_file, fingerprint, compute, before)
     return dict(result, scores=_arrays(result['scores']))
 
-def _evaluate_random(label: str, config, zoo: Zoo, out: Path, settings: dict, protocol: Protocol, batch_size: int, device) -> dict:
+def _evaluate_random(label: str, config, zoo: Zoo, out: Path, settings: dict, protocol: Protocol, batch_size: int, device,
+                     before=None) -> dict:
     "The untrained encoder of `config` with `protocol.inits` initialisations (its members), through the cache."
     compute = lambda: dict(members=[_jsonable(evaluate_codes(random_codes(config, zoo, init, batch_size, device), zoo, protocol))
                                     for init in range(protocol.inits)])
     encoder = [config.encoder, config.encoder_preset, config.encoder_sizes, config.code_size]
-    result = _cached(out / 'cache' / f'{_slug(label)}.json', dict(settings, encoder=encoder, inits=protocol.inits), compute)
+    result = _cached(out / 'cache' / f'{_slug(label)}.json', dict(settings, encoder=encoder, inits=protocol.inits), compute,
+                     before)
     return dict(result, type='random', members=[_arrays(m) for m in result['members']])
 
 # %% ../nbs/09b_report.ipynb #25126eb5
@@ -194,7 +197,7 @@ def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 
                   batch_size: int = 256, device=None, any_zoo: bool = False, log=None, overwrite: bool = False,
                   partitions: int = 10, inits: int = 3, min_step: int = 1, min_performance: float = 0.3,
                   resamples: int = 1_000, pairs=(), stop_at: float | None = None) -> dict[str, dict]:
-    "Evaluate the encoders of `run_dirs` (several seeds of one encoder pooled) and the baselines on `zoo` under the `Protocol` these settings make; write results.md, results.csv, differences.csv (the `comparisons` and any further `pairs` of row labels), codes.png and predictions.png into `out`; {label: result}. Past `stop_at` (a `time.time()`), no new model's evaluation begins: `TimeLimitReached` (the cache keeps those done)."
+    "Evaluate the encoders of `run_dirs` (several seeds of one encoder pooled) and the baselines on `zoo` under the `Protocol` these settings make; write results.md, results.csv, differences.csv (the `comparisons` and any further `pairs` of row labels), codes.png and predictions.png into `out`; {label: result}. Past `stop_at` (a `time.time()`), no new model's evaluation begins (those in the cache are still read): `TimeLimitReached` (the cache keeps those done)."
     if seeds < 1: raise ValueError(f"seeds: expected a positive number, got {seeds}")
     run_dirs = [Path(r) for r in run_dirs]
     if not run_dirs: raise ValueError("runs: expected at least one training run folder")
@@ -217,23 +220,24 @@ def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 
     for c in baselines.values(): presets[c.encoder].add(json.dumps([c.encoder_preset, c.encoder_sizes]))
     computed = 0                                   # evaluations this call computed (not read from the cache)
     def in_time(done: int):
+        "Called before a model is computed (one in the cache is read whatever the time): once one is, past the limit, stop."
         if computed and time_is_up(stop_at):
             raise TimeLimitReached(f"{out}: stopped at the time limit with {done} of {len(labels) + len(baselines)} models "
                                    "evaluated (kept in its cache)")
 
     evaluated = {}
     for label, run in zip(labels, run_dirs):
-        in_time(len(evaluated))
-        evaluated[label] = _evaluate_trained(run, label, zoo, out, settings, protocol, clone_samples=clone_samples,
-                                             clone_rows=clone_rows, batch_size=batch_size, device=device)
+        evaluated[label] = _evaluate_trained(run, label, zoo, out, settings, protocol, lambda: in_time(len(evaluated)),
+                                             clone_samples=clone_samples, clone_rows=clone_rows, batch_size=batch_size,
+                                             device=device)
         computed += not evaluated[label].get('cached')
         log(_done(label, evaluated[label]))
     results = _trained_rows(groups, labels, evaluated)
 
     for n, (key, config) in enumerate(baselines.items()):
-        in_time(len(labels) + n)
         label = f"random {config.encoder}" + (f" ({_variant(config)})" if len(presets[config.encoder]) > 1 else '')
-        results[label] = _evaluate_random(label, config, zoo, out, settings, protocol, batch_size, device)
+        results[label] = _evaluate_random(label, config, zoo, out, settings, protocol, batch_size, device,
+                                          lambda: in_time(len(labels) + n))
         computed += not results[label].get('cached')
         for group in groups: results[group]['baseline'] = label if baseline_of[group] == key else results[group].get('baseline')
         log(_done(label, results[label]))
