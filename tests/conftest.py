@@ -1,8 +1,11 @@
-"""Fixtures shared by test files: the README's first command, run once per session."""
+"""What test files share: the README's first command (run once per session), and what makes two zoos the same."""
 import os, re, shlex, subprocess, sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+
+from rnn_weight_repr.zoo import Zoo
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -25,3 +28,13 @@ def readme_workdir(tmp_path_factory) -> Path:
                             env={**os.environ, 'PYTHONUNBUFFERED': '1'})
     assert result.returncode == 0, result.stderr[-3000:]
     return where
+
+
+def assert_same_zoo(a: Zoo, b: Zoo):
+    "Two zoos hold the same runs, snapshots and tasks, the same weights (to float rounding), performance within 0.05."
+    assert len(a) == len(b)
+    np.testing.assert_array_equal(a.runs, b.runs)
+    np.testing.assert_array_equal(a.steps, b.steps)
+    np.testing.assert_array_equal(np.asarray(a.tasks), np.asarray(b.tasks))
+    np.testing.assert_allclose(np.asarray(a.params), np.asarray(b.params), rtol=0, atol=1e-5)
+    np.testing.assert_allclose(a.performance, b.performance, atol=0.05)

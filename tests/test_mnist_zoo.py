@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import assert_same_zoo
 from rnn_weight_repr.zoo import Zoo, export_released
 
 BIN = Path(sys.executable).parent
@@ -32,15 +33,6 @@ def reference(tmp_path_factory):
     result = rwr_zoo('--out', out, '--mnist_root', MNIST)
     assert result.returncode == 0, result.stderr
     return Zoo.load(out)
-
-
-def assert_same_zoo(a: Zoo, b: Zoo):
-    assert len(a) == len(b)
-    np.testing.assert_array_equal(a.runs, b.runs)
-    np.testing.assert_array_equal(a.steps, b.steps)
-    np.testing.assert_array_equal(np.asarray(a.tasks), np.asarray(b.tasks))
-    np.testing.assert_allclose(np.asarray(a.params), np.asarray(b.params), rtol=0, atol=1e-5)
-    np.testing.assert_allclose(a.performance, b.performance, atol=0.05)
 
 
 def test_console_script_generates_a_verified_mnist_zoo(reference):
