@@ -12,7 +12,8 @@ from rnn_weight_repr.zoo import generate_zoo, zoo_config
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, 'PYTHONUNBUFFERED': '1', 'OMP_NUM_THREADS': '1'}
 FAST_ENCODERS = ('layerwise_statistics', 'flat')
-FORMAL_KEYS = [f'{p}/{s}/{m}' for m in ('mlp', 'linear') for p in ('performance', 'step', 'exact_task') for s in ('val', 'ood')]
+FORMAL_KEYS = [f'{p}/{s}/{m}' for m in ('mlp', 'linear') for p in ('performance', 'step', 'exact_task', 'unseen_task', 'unseen_task_per_offset')
+               for s in ('val', 'ood')]
 KEEP_ALL = ('--min_performance', 0)   # no tiny RNN writes a valid string: keep every trained snapshot for the exact task
 
 
@@ -62,12 +63,12 @@ def test_end_to_end_writes_table_and_figures(evaluated):
 def test_table_has_every_model_and_column_with_numbers_in_range(evaluated):
     out, _, _ = evaluated
     table = read_table(out)
-    assert [r['model'] for r in table] == [*FAST_ENCODERS, *(f'random {e}' for e in FAST_ENCODERS), 'task label', 'chance']
-    assert [r['type'] for r in table] == ['trained'] * 2 + ['random'] * 2 + ['task label', 'chance']
+    assert [r['model'] for r in table] == [*FAST_ENCODERS, *(f'random {e}' for e in FAST_ENCODERS), 'sample statistics', 'task label', 'chance']
+    assert [r['type'] for r in table] == ['trained'] * 2 + ['random'] * 2 + ['behavioural', 'task label', 'chance']
     assert {f'{k}{s}' for k in FORMAL_KEYS for s in ('', '_std', '_ci95_lo', '_ci95_hi')} <= set(table[0])
     for row in table:
         for key in FORMAL_KEYS:
-            if key.startswith(('step', 'exact_task')):
+            if key.startswith(('step', 'exact_task', 'unseen_task')) and row[key]:
                 assert 0 <= float(row[f'{key}_ci95_lo']) <= float(row[key]) <= float(row[f'{key}_ci95_hi']) <= 1, (row['model'], key)
             if row[key]: assert float(row[f'{key}_std']) >= 0
     for row in table[:2]:
@@ -79,7 +80,8 @@ def test_table_has_every_model_and_column_with_numbers_in_range(evaluated):
     markdown = (out / 'results.md').read_text()
     for label in [r['model'] for r in table]: assert f'| {label} |' in markdown
     for header in ('performance R² · val', 'step accuracy · OOD', 'exact task accuracy · OOD (chance', 'clone · val',
-                   'Paired differences', 'performance ≥ 0.00', '10 random partitions'):
+                   'unseen task accuracy · val', 'unseen task per-offset accuracy · OOD', 'Paired differences', 'performance ≥ 0.00',
+                   '10 random partitions', 'over 10 random halvings'):
         assert header in markdown
     row = table[0]
     assert f"{float(row['step/val/mlp']):.3f} [{float(row['step/val/mlp_ci95_lo']):.3f}, {float(row['step/val/mlp_ci95_hi']):.3f}]" in markdown
@@ -90,7 +92,8 @@ def test_paired_differences_are_the_differences_of_the_table(evaluated):
     table = {r['model']: r for r in read_table(out)}
     with open(out / 'differences.csv', newline='') as f: differences = list(csv.DictReader(f))
     assert [(d['a'], d['b']) for d in differences] == [
-        ('layerwise_statistics', 'flat'), ('layerwise_statistics', 'random layerwise_statistics'), ('flat', 'random flat')]
+        ('layerwise_statistics', 'flat'), ('layerwise_statistics', 'sample statistics'),
+        ('layerwise_statistics', 'random layerwise_statistics'), ('flat', 'random flat')]
     for d in differences:
         for key in FORMAL_KEYS:
             if not d[key]: continue
@@ -119,16 +122,16 @@ def test_rerun_keeps_everything_and_reevaluates_only_what_changed(setup, evaluat
     assert status == 0, log
     assert time.time() - start < first
     assert {p.name: p.stat().st_mtime_ns for p in (out / 'cache').iterdir()} == cache
-    assert log.count('kept from an earlier evaluation') == 4, log
+    assert log.count('kept from an earlier evaluation') == 5, log
     os.utime(runs[1] / 'checkpoint.pt')                                      # as if run 2 had trained on
     status, _, log = call_rwr_eval(capsys, runs=[str(r) for r in runs], **settings)
     lines = log.splitlines()
     assert any(l.startswith('flat: ') and 'kept' not in l for l in lines), log
     assert any(l.startswith('layerwise_statistics: ') and 'kept' in l for l in lines), log
-    assert log.count('kept from an earlier evaluation') == 3
+    assert log.count('kept from an earlier evaluation') == 4
     status, _, log = call_rwr_eval(capsys, runs=[str(runs[0])], **{**settings, 'seeds': 1}, overwrite=True)
     assert status == 0 and 'kept' not in log                                  # other settings: evaluated anew
-    assert [r['model'] for r in read_table(out)] == ['layerwise_statistics', 'random layerwise_statistics', 'task label', 'chance']
+    assert [r['model'] for r in read_table(out)] == ['layerwise_statistics', 'random layerwise_statistics', 'sample statistics', 'task label', 'chance']
 
 
 def test_bad_input_from_the_command_line_is_one_line_and_exit_2(setup, tmp_path):
@@ -236,11 +239,59 @@ def test_seeds_of_one_encoder_are_pooled_and_baselines_have_several_inits(setup,
     table = {r['model']: r for r in read_table(tmp_path / 'eval')}
     assert [(model, r['type']) for model, r in table.items()] == [
         ('layerwise_statistics', 'trained'), ('layerwise_statistics [stats-seed0]', 'one seed'),
-        ('layerwise_statistics [stats-seed1]', 'one seed'), ('random layerwise_statistics', 'random'), ('task label', 'task label'),
+        ('layerwise_statistics [stats-seed1]', 'one seed'), ('random layerwise_statistics', 'random'),
+        ('sample statistics', 'behavioural'), ('task label', 'task label'),
         ('chance', 'chance')]
     assert len(results['layerwise_statistics']['members']) == 2 and len(results['random layerwise_statistics']['members']) == 3
     for key in ('step/val/mlp', 'step/ood/linear', 'exact_task/val/mlp', 'clone/val'):
         seeds = [float(table[f'layerwise_statistics [stats-seed{s}]'][key]) for s in (0, 1)]
         assert abs(float(table['layerwise_statistics'][key]) - np.mean(seeds)) < 1e-5, key     # pooled: the mean over seeds
     with open(tmp_path / 'eval' / 'differences.csv', newline='') as f:
-        assert [(d['a'], d['b']) for d in csv.DictReader(f)] == [('layerwise_statistics', 'random layerwise_statistics')]
+        assert [(d['a'], d['b']) for d in csv.DictReader(f)] == [('layerwise_statistics', 'sample statistics'),
+                                                                 ('layerwise_statistics', 'random layerwise_statistics')]
+
+
+def test_kept_codes_recompute_the_tables_of_the_command(evaluated, tmp_path):
+    "The codes.npz that rwr_eval writes gives its three tables again, byte for byte, without the zoo or the runs."
+    from rnn_weight_repr.report import recompute_results
+    out, _, _ = evaluated
+    copy = shutil.copy(out / 'codes.npz', tmp_path / 'codes.npz')            # alone, elsewhere
+    recompute_results(copy, tmp_path / 'again')
+    for name in ('results.csv', 'differences.csv', 'results.md'):
+        assert (tmp_path / 'again' / name).read_text() == (out / name).read_text(), name
+
+
+def test_a_leak_between_fitted_and_scored_tasks_fails(setup, monkeypatch):
+    "The unseen-task protocol refuses folds that fit on a task they score: inject one and the evaluation stops."
+    import rnn_weight_repr.downstream as downstream
+    _, zoo, runs = setup
+    unseen = downstream.FORMAL_PROPERTIES[3]
+    codes = np.random.default_rng(0).normal(size=(len(zoo), 4))
+    downstream.predict_property(codes, zoo, unseen, 'linear', min_performance=0)     # honest folds: no error
+    honest = downstream.fitting_folds
+    leaky = lambda *a, **k: [(np.concatenate([fit, test]), test) for fit, test in honest(*a, **k)]
+    monkeypatch.setattr(downstream, 'fitting_folds', leaky)
+    with pytest.raises(ValueError, match='task\\(s\\) both fitted and scored'):
+        downstream.predict_property(codes, zoo, unseen, 'linear', min_performance=0)
+    with pytest.raises(ValueError, match='both fitted and scored'):
+        downstream.evaluate_codes(codes, zoo, downstream.Protocol(seeds=1, partitions=1, min_performance=0))
+
+
+def test_no_task_is_fitted_and_scored_in_any_halving(tmp_path):
+    "A zoo of 40 tasks (6 OOD): over many halvings each OOD row is scored once, by a predictor fitted on the train tasks and the other half only."
+    from rnn_weight_repr.downstream import FORMAL_PROPERTIES, _task_ids, evaluated_rows, fitting_folds
+    from rnn_weight_repr.zoo import spread_tasks
+    zoo = generate_zoo(zoo_config('tiny', tasks=spread_tasks(40), num_runs=40, snapshot_steps=(0, 5)), tmp_path / 'zoo', device='cpu', progress=False)
+    unseen, task = FORMAL_PROPERTIES[3], _task_ids(zoo)
+    ood, train = (evaluated_rows(zoo, unseen, split, min_performance=0) for split in ('ood', 'train'))
+    assert len(np.unique(task[ood])) == 6
+    halves = set()
+    for halving in range(20):
+        folds = fitting_folds(zoo, unseen, 'ood', ood, halving, min_performance=0)
+        assert len(folds) == 2 and sorted(np.concatenate([test for _, test in folds])) == sorted(ood)   # each row once
+        for fit, test in folds:
+            assert not set(task[fit]) & set(task[test])                              # never a scored task among the fitted
+            assert set(task[fit]) == set(task[train]) | (set(task[ood]) - set(task[test]))   # train + the other half
+            assert len(np.unique(task[test])) == 3
+        halves.add(tuple(sorted(set(task[folds[0][1]]))))
+    assert len(halves) > 5                                                           # the halvings differ
