@@ -191,17 +191,19 @@ def test_mnist_zoo(tmp_path):
     assert result.returncode == 0, result.stderr
     table = read_table(tmp_path / 'out')
     assert [r['model'] for r in table] == ['layerwise_statistics', 'random layerwise_statistics', 'task label', 'chance']
-    keys = [f'{p}/{s}/{m}' for p in ('eval_accuracy', 'generalisation_gap', 'angle', 'weight_decay')
+    keys = [f'{p}/{s}/{m}' for p in ('eval_accuracy', 'generalisation_gap', 'angle', 'weight_decay', 'unseen_angle')
             for s in ('val', 'ood') for m in ('mlp', 'linear')]
     assert set(keys) <= set(table[0])
     for row in table:
-        assert all(0 <= float(row[k]) <= 180 for k in keys if k.startswith('angle'))
+        assert all(0 <= float(row[k]) <= 180 for k in keys if k.startswith(('angle', 'unseen_angle')) and row[k])
         assert all(0 <= float(row[k]) <= 1 for k in keys if k.startswith('weight_decay'))
     # the zoo stores its digits' labels: clone and RNN are both scored by accuracy on the same digits, with their gap
     clone, rnn, gap = (float(table[0][f'{w}/val']) for w in ('clone', 'rnn', 'clone_gap'))
     assert 0 <= clone <= 1 and 0 <= rnn <= 1 and abs(clone - rnn) - 1e-9 <= gap <= 1
     assert '| model | clone accuracy · val | RNN accuracy · val |' in (tmp_path / 'out' / 'results.md').read_text()
     assert 'angle error ° · OOD' in (tmp_path / 'out' / 'results.md').read_text()
+    assert 'unseen angle error ° · OOD' in (tmp_path / 'out' / 'results.md').read_text()
+    assert table[-2]['unseen_angle/ood/linear'] != ''                          # the paper's halving of the OOD angles
 
 
 def test_runs_of_one_encoder_at_different_sizes_each_get_their_own_random_baseline(setup, tmp_path):
