@@ -40,9 +40,11 @@ def save_codes(path, zoo: Zoo, models: dict[str, dict], members: dict[str, dict]
     "Write `codes.npz` at `path`: every member's codes (float16, every zoo row), the zoo's facts, and `meta` (zoo, protocol, `models`, `pairs`, members' identities and extra scores)."
     path, arrays, index = Path(path), _facts(zoo), {}
     for i, (key, member) in enumerate(members.items()):
+        index[key] = {k: v for k, v in member.items() if k != 'codes'}
+        if 'codes' not in member: continue                   # e.g. a supervised baseline: per-row scores only
         codes = kept_precision(member['codes'])
         if codes.shape[0] != len(zoo): raise ValueError(f"{key}: expected codes for every zoo row ({len(zoo)}), got {codes.shape[0]}")
-        arrays[f'codes/{i}'], index[key] = codes.astype(CODE_DTYPE), dict(array=i, **{k: v for k, v in member.items() if k != 'codes'})
+        arrays[f'codes/{i}'], index[key]['array'] = codes.astype(CODE_DTYPE), i
     meta = dict(format=CODES_FORMAT, zoo=dict(path=str(zoo.path), fingerprint=zoo.fingerprint(), kind=zoo.kind, spec=_spec_fields(zoo.spec),
                                               has_labels=zoo.labels is not None),
                 protocol=protocol, models=models, members=index, pairs=[list(p) for p in pairs])
@@ -77,6 +79,7 @@ class KeptCodes:
     def codes(self, key: str) -> np.ndarray:
         "The codes [N, F] (float32) of member `key` (e.g. a run's label), one row per zoo row."
         if key not in self.members: raise KeyError(f"{self.path}: no member {key!r}; it holds {list(self.members)}")
+        if 'array' not in self.members[key]: raise KeyError(f"{self.path}: member {key!r} keeps per-row scores, no codes")
         return self.arrays[f"codes/{self.members[key]['array']}"].astype(np.float32)
 
 def load_codes(path) -> KeptCodes:

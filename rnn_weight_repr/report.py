@@ -21,6 +21,7 @@ from .console import check_device, check_out_folder, one_line_errors, read_json
 from .emulation import TrainConfig, _run_identity, build_model, load_checkpoint, load_run
 from .clones import clone_quality
 from .baselines import SampleStatistics
+from .supervised import SupervisedConfig, supervised_scores
 from .codes import kept_precision, load_codes, save_codes
 from .downstream import (Protocol, bootstrap_weights, embed_zoo, evaluate_codes,
                                         exact_task_rows, paired_difference, plot_codes, plot_predictions, properties,
@@ -78,7 +79,7 @@ def check_run(run_dir, zoo: Zoo, any_zoo: bool = False) -> dict:
     return identity
 
 # %% ../nbs/09b_report.ipynb #9aa1f429
-_EVAL_FILES = ('evaluation.json', 'cache', 'codes', 'codes.npz', 'results.md', 'results.csv', 'differences.csv', 'codes.png', 'predictions.png')
+_EVAL_FILES = ('evaluation.json', 'cache', 'codes', 'codes.npz', 'supervised', 'results.md', 'results.csv', 'differences.csv', 'codes.png', 'predictions.png')
 
 def _identity_hash(identity: dict) -> str: return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -207,6 +208,18 @@ def _evaluate_behavioural(zoo: Zoo, out: Path, settings: dict, protocol: Protoco
     result = _cached(out / 'cache' / f'{_slug(BEHAVIOURAL)}.json', fingerprint, compute, before)
     return dict(result, type='behavioural', members=[_arrays(m) for m in result['members']])
 
+def _evaluate_supervised(label: str, config: TrainConfig, steps: int, zoo: Zoo, out: Path, settings: dict, protocol: Protocol,
+                         device, before=None) -> dict:
+    "The encoder of `config` trained end to end on the paper's label for `steps` steps (chapter Supervised baselines), through the cache."
+    supervised = SupervisedConfig(config.encoder, config.encoder_preset, config.encoder_sizes, config.code_size, steps=steps)
+    fingerprint = dict(settings, supervised=asdict(supervised))
+    folder = out / 'supervised' / f"{_slug(label)}-{_identity_hash(fingerprint)[:8]}"
+    prop = next(p for p in properties(zoo) if p.fitting == 'tasks')
+    compute = lambda: dict(members=[_jsonable(supervised_scores(zoo, prop, supervised, folder, protocol.min_step,
+                                                                protocol.min_performance, device or default_device()))])
+    result = _cached(out / 'cache' / f'{_slug(label)}.json', fingerprint, compute, before)
+    return dict(result, type='supervised', encoder=config.encoder, members=[_arrays(m) for m in result['members']])
+
 def _member_keys(label: str, kind: str, inits: int = 1) -> list[str]:
     "The names of a row's members in `codes.npz` (and of their files in codes/): a random row's initialisations, else the row itself."
     return [f'{label}#init{k}' for k in range(inits)] if kind == 'random' else [label]
@@ -231,11 +244,13 @@ def _keep_codes(out: Path, zoo: Zoo, results: dict, evaluated: dict, identities:
         keys = r['runs'] if kind == 'trained' else [] if kind in ('task label', 'chance') else _member_keys(label, kind, protocol.inits)
         for key in keys:
             if key in members: continue
+            if kind == 'supervised': members[key] = dict(scores=_jsonable(r['members'][0])); continue   # no frozen codes
             members[key] = dict(codes=np.load(out / 'codes' / f'{_slug(key)}.npy'))
             if key in evaluated:
                 members[key].update(identity=identities[key], scores=_jsonable(
                     {k: v for k, v in evaluated[key]['scores'].items() if k.split('/')[0] in _NOT_FROM_CODES}))
-        models[label] = dict(type=kind, step=r.get('step', ''), encoder=r.get('encoder'), baseline=r.get('baseline'), members=keys)
+        models[label] = dict(type=kind, step=r.get('step', ''), encoder=r.get('encoder'), baseline=r.get('baseline'),
+                             supervised=r.get('supervised'), members=keys)
     return save_codes(out / 'codes.npz', zoo, models, members, asdict(protocol), [*map(list, pairs)])
 
 # %% ../nbs/09b_report.ipynb #25126eb5
@@ -248,9 +263,10 @@ def _variant(config: TrainConfig) -> str:
 def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 100, clone_rows: int = 128,
                   batch_size: int = 256, device=None, any_zoo: bool = False, log=None, overwrite: bool = False,
                   partitions: int = 10, inits: int = 3, min_step: int = 1, min_performance: float = 0.3,
-                  resamples: int = 1_000, pairs=(), stop_at: float | None = None) -> dict[str, dict]:
-    "Evaluate the encoders of `run_dirs` (several seeds of one encoder pooled) and the baselines on `zoo` under the `Protocol` these settings make; write results.md, results.csv, differences.csv (the `comparisons` and any further `pairs` of row labels), codes.npz (every code scored, chapter Kept codes), codes.png and predictions.png into `out`; {label: result}. Past `stop_at` (a `time.time()`), no new model's evaluation begins (those in the cache are still read): `TimeLimitReached` (the cache keeps those done)."
+                  resamples: int = 1_000, pairs=(), stop_at: float | None = None, supervised_steps: int = 0) -> dict[str, dict]:
+    "Evaluate the encoders of `run_dirs` (several seeds of one encoder pooled) and the baselines on `zoo` under the `Protocol` these settings make; write results.md, results.csv, differences.csv (the `comparisons` and any further `pairs` of row labels), codes.npz (every code scored, chapter Kept codes), codes.png and predictions.png into `out`; {label: result}. With `supervised_steps`, each encoder also trained end to end on the paper's label for that many steps (a `supervised` row). Past `stop_at` (a `time.time()`), no new model's evaluation begins (those in the cache are still read): `TimeLimitReached` (the cache keeps those done)."
     if seeds < 1: raise ValueError(f"seeds: expected a positive number, got {seeds}")
+    if supervised_steps < 0: raise ValueError(f"supervised_steps: expected 0 (none) or more, got {supervised_steps}")
     run_dirs = [Path(r) for r in run_dirs]
     if not run_dirs: raise ValueError("runs: expected at least one training run folder")
     if twice := [r for i, r in enumerate(run_dirs) if r.resolve() in [q.resolve() for q in run_dirs[:i]]]:
@@ -275,7 +291,7 @@ def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 
     def in_time(done: int):
         "Called before a model is computed (one in the cache is read whatever the time): once one is, past the limit, stop."
         if computed and time_is_up(stop_at):
-            raise TimeLimitReached(f"{out}: stopped at the time limit with {done} of {len(labels) + len(baselines) + behavioural} models "
+            raise TimeLimitReached(f"{out}: stopped at the time limit with {done} of {len(labels) + len(baselines) * (1 + bool(supervised_steps)) + behavioural} models "
                                    "evaluated (kept in its cache)")
 
     evaluated = {}
@@ -295,9 +311,17 @@ def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 
         for group in groups: results[group]['baseline'] = label if baseline_of[group] == key else results[group].get('baseline')
         log(_done(label, results[label]))
 
+    for n, (key, config) in enumerate(baselines.items() if supervised_steps else ()):
+        label = f"supervised {config.encoder}" + (f" ({_variant(config)})" if len(presets[config.encoder]) > 1 else '')
+        results[label] = _evaluate_supervised(label, config, supervised_steps, zoo, out, settings, protocol, device,
+                                              lambda: in_time(len(labels) + len(baselines) + n))
+        computed += not results[label].get('cached')
+        for group in groups:
+            if baseline_of[group] == key: results[group]['supervised'] = label
+        log(_done(label, results[label]))
     if behavioural:
         results[BEHAVIOURAL] = _evaluate_behavioural(zoo, out, settings, protocol, batch_size, device,
-                                                     lambda: in_time(len(labels) + len(baselines)))
+                                                     lambda: in_time(len(labels) + len(baselines) * (1 + bool(supervised_steps))))
         log(_done(BEHAVIOURAL, results[BEHAVIOURAL]))
     results['task label'], results['chance'] = _label_row(zoo, protocol), _chance_row(zoo, protocol)
     write_results(results, zoo, out, protocol, pairs)
@@ -357,12 +381,13 @@ class _Resampler:
 
 # %% ../nbs/09b_report.ipynb #ba20438a
 def comparisons(results: dict[str, dict]) -> list[tuple[str, str]]:
-    "The paired differences reported: the interactive prober (else the first trained row) minus every other trained row and the behavioural baseline, then each trained row minus its untrained version."
+    "The paired differences reported: the interactive prober (else the first trained row) minus every other trained row and the behavioural baseline, then each trained row minus its untrained version and minus its supervised version."
     trained = [label for label, r in results.items() if r['type'] == 'trained']
     reference = next((label for label in trained if results[label].get('encoder') == 'interactive'), trained[0] if trained else None)
     behavioural = [label for label, r in results.items() if r['type'] == 'behavioural' and reference]
     return [(reference, other) for other in trained + behavioural if other != reference] + \
-           [(label, results[label]['baseline']) for label in trained if results[label].get('baseline') in results]
+           [(label, results[label]['baseline']) for label in trained if results[label].get('baseline') in results] + \
+           [(label, results[label]['supervised']) for label in trained if results[label].get('supervised') in results]
 
 def _columns(zoo: Zoo, splits=('val', 'ood'), protocol: Protocol = Protocol()) -> list[tuple[str, str, str]]:
     "(key without predictor, header, property kind) per property and split."
@@ -473,13 +498,16 @@ def write_results(results: dict[str, dict], zoo: Zoo, out, protocol: Protocol | 
     return out / 'results.md'
 
 # %% ../nbs/09b_report.ipynb #7d31f0d1
-def recompute_results(codes_file, out) -> dict[str, dict]:
-    "From an evaluation's `codes.npz` alone, write its results.md, results.csv and differences.csv again into `out` with the protocol it was made with; {label: result}."
+def recompute_results(codes_file, out, **changes) -> dict[str, dict]:
+    "From an evaluation's `codes.npz` alone, write its results.md, results.csv and differences.csv again into `out` with the protocol it was made with, or with `changes` to it (e.g. `min_performance=0`); {label: result}."
     kept = load_codes(codes_file)
-    zoo, protocol, scored = kept.zoo, Protocol(**kept.protocol), {}
+    zoo, protocol, scored = kept.zoo, replace(Protocol(**kept.protocol), **changes), {}
+    if changes and any(m['type'] == 'supervised' for m in kept.models.values()):
+        raise ValueError(f"{codes_file}: a supervised row's scores were made under the recorded protocol; recompute it unchanged")
     def member(key: str) -> dict:
         if key not in scored:
-            scored[key] = _arrays(_jsonable(evaluate_codes(kept.codes(key), zoo, protocol))) | _arrays(kept.members[key].get('scores', {}))
+            from_codes = _arrays(_jsonable(evaluate_codes(kept.codes(key), zoo, protocol))) if 'array' in kept.members[key] else {}
+            scored[key] = from_codes | _arrays(kept.members[key].get('scores', {}))
         return scored[key]
     fixed = {'task label': _label_row, 'chance': _chance_row}
     results = {label: fixed[m['type']](zoo, protocol) if m['type'] in fixed else dict(m, members=[member(k) for k in m['members']])
@@ -505,6 +533,7 @@ def rwr_eval(zoo: str,                    # zoo folder the runs were trained on
              min_step: int = 1,           # exact task: only snapshots at least this many steps into training
              min_performance: float = 0.3,  # exact task: only snapshots with at least this performance
              resamples: int = 1_000,      # bootstrap resamples of the 95% intervals
+             supervised_steps: int = 0,   # > 0: each encoder also trained end to end on the paper's label for this many steps
              time_limit: float = None,    # minutes: then no new model's evaluation begins, exit status 75 (the same command continues)
              quiet: bool = False):        # print only the result's path
     "Evaluate trained encoders downstream: property predictors, clones and baselines → results.md, results.csv, figures."
@@ -514,7 +543,9 @@ def rwr_eval(zoo: str,                    # zoo folder the runs were trained on
         for name, value in (('seeds', seeds), ('clone_samples', clone_samples), ('clone_rows', clone_rows), ('batch_size', batch_size),
                             ('partitions', partitions), ('inits', inits), ('resamples', resamples)):
             if value < 1: raise ValueError(f"--{name}: expected a positive number, got {value}")
+        if supervised_steps < 0: raise ValueError(f"--supervised_steps: expected 0 (none) or more, got {supervised_steps}")
+        if not 0 <= min_performance <= 1: raise ValueError(f"--min_performance: expected a fraction in [0, 1], got {min_performance}")
         stop_at = stop_time(time_limit)
         evaluate_runs(Zoo.load(zoo), runs, out, seeds, clone_samples, clone_rows, batch_size, device, any_zoo, log, overwrite,
-                      partitions, inits, min_step, min_performance, resamples, stop_at=stop_at)
+                      partitions, inits, min_step, min_performance, resamples, stop_at=stop_at, supervised_steps=supervised_steps)
     print(out / 'results.md')   # returns None: a console script's return value becomes its exit status

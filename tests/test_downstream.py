@@ -297,3 +297,27 @@ def test_no_task_is_fitted_and_scored_in_any_halving(tmp_path):
             assert len(np.unique(task[test])) == 3
         halves.add(tuple(sorted(set(task[folds[0][1]]))))
     assert len(halves) > 5                                                           # the halvings differ
+
+
+def test_supervised_rows_beside_the_pretrained_ones(setup, tmp_path, capsys):
+    "rwr_eval --supervised_steps: each encoder also trained end to end on the offsets; its row has the paper's protocol only, is paired with the pretrained row, and its per-row scores are kept for the recomputation."
+    from rnn_weight_repr.report import recompute_results
+    _, zoo, runs = setup
+    out = tmp_path / 'eval'
+    status, _, err = call_rwr_eval(capsys, zoo=str(zoo.path), runs=[str(r) for r in runs], out=str(out), seeds=1, clone_samples=5,
+                                   device='cpu', min_performance=0, partitions=2, inits=1, supervised_steps=3)
+    assert status == 0, err
+    table = {r['model']: r for r in read_table(out)}
+    for name in FAST_ENCODERS:
+        row = table[f'supervised {name}']
+        assert row['type'] == 'supervised'
+        assert 0 <= float(row['unseen_task/val/mlp']) <= 1 and row['unseen_task/val/linear'] == '' and row['exact_task/val/mlp'] == ''
+    with open(out / 'differences.csv', newline='') as f: pairs = [(d['a'], d['b']) for d in csv.DictReader(f)]
+    assert ('flat', 'supervised flat') in pairs and ('layerwise_statistics', 'supervised layerwise_statistics') in pairs
+    assert sorted(p.name.rsplit('-', 1)[0] for p in (out / 'supervised').iterdir()) == ['supervised_flat', 'supervised_layerwise_statistics']
+    recompute_results(out / 'codes.npz', tmp_path / 'again')
+    assert (tmp_path / 'again' / 'results.csv').read_text() == (out / 'results.csv').read_text()
+    status, _, err = call_rwr_eval(capsys, zoo=str(zoo.path), runs=[str(runs[0])], out=str(tmp_path / 'bad'), supervised_steps=-1)
+    assert status == 2 and '--supervised_steps: expected 0 (none) or more' in err and not (tmp_path / 'bad').exists()
+    status, _, err = call_rwr_eval(capsys, zoo=str(zoo.path), runs=[str(runs[0])], out=str(tmp_path / 'bad'), min_performance=1.5)
+    assert status == 2 and '--min_performance: expected a fraction in [0, 1], got 1.5' in err and not (tmp_path / 'bad').exists()
