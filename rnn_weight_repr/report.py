@@ -234,6 +234,12 @@ def _chance_row(zoo: Zoo, protocol: Protocol) -> dict:
     constant = evaluate_codes(np.zeros((len(zoo), 1)), zoo, replace(protocol, seeds=1), predictors=('constant',))
     return dict(type='chance', members=[{k.replace('/constant', f'/{p}'): v for k, v in constant.items() for p in ('mlp', 'linear')}])
 
+def _load_codes_file(path: Path) -> np.ndarray:
+    "A model's codes kept in an evaluation's codes/ folder; a `ValueError` naming the file if it is not one (no pickle is loaded)."
+    try: return np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as e:
+        raise ValueError(f"{path}: not codes rwr_eval wrote ({e}); remove it and run the same command again to recompute them") from None
+
 _NOT_FROM_CODES = ('clone', 'rnn', 'clone_gap')   # per-row scores of a run that are not predicted from its codes
 
 def _keep_codes(out: Path, zoo: Zoo, results: dict, evaluated: dict, identities: dict, protocol: Protocol, pairs=()) -> Path:
@@ -245,7 +251,7 @@ def _keep_codes(out: Path, zoo: Zoo, results: dict, evaluated: dict, identities:
         for key in keys:
             if key in members: continue
             if kind == 'supervised': members[key] = dict(scores=_jsonable(r['members'][0])); continue   # no frozen codes
-            members[key] = dict(codes=np.load(out / 'codes' / f'{_slug(key)}.npy'))
+            members[key] = dict(codes=_load_codes_file(out / 'codes' / f'{_slug(key)}.npy'))
             if key in evaluated:
                 members[key].update(identity=identities[key], scores=_jsonable(
                     {k: v for k, v in evaluated[key]['scores'].items() if k.split('/')[0] in _NOT_FROM_CODES}))
@@ -272,6 +278,10 @@ def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 
     if twice := [r for i, r in enumerate(run_dirs) if r.resolve() in [q.resolve() for q in run_dirs[:i]]]:
         raise ValueError(f"runs: {twice[0]} is given twice; expected each training run once")
     identities = [check_run(r, zoo, any_zoo) for r in run_dirs]        # every run checked before any work
+    hashes = [_identity_hash(i) for i in identities]
+    if copies := [(run_dirs[hashes.index(h)], r) for r, h in zip(run_dirs, hashes) if run_dirs[hashes.index(h)] != r]:
+        raise ValueError(f"runs: {copies[0][1]} is the same training run as {copies[0][0]} (the same encoder, settings, zoo and "
+                         "seed): a copy is not a second emulation seed; give each run once")
     zoo.check_finite()
     protocol = Protocol(seeds, partitions, min_step, min_performance, inits, resamples)
     labels, groups = _run_labels(run_dirs, identities)
@@ -326,7 +336,7 @@ def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 
     results['task label'], results['chance'] = _label_row(zoo, protocol), _chance_row(zoo, protocol)
     write_results(results, zoo, out, protocol, pairs)
     _keep_codes(out, zoo, results, evaluated, dict(zip(labels, identities)), protocol, pairs)
-    trained = {group: np.load(out / 'codes' / f'{_slug(labels[members[0]])}.npy') for group, members in groups.items()}
+    trained = {group: _load_codes_file(out / 'codes' / f'{_slug(labels[members[0]])}.npy') for group, members in groups.items()}
     plot_codes(trained, zoo).savefig(out / 'codes.png', dpi=110)
     plot_predictions(trained, zoo).savefig(out / 'predictions.png', dpi=110)
     return results

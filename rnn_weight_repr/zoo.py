@@ -235,6 +235,9 @@ def _open_npy(path: Path) -> np.ndarray:
             data_start = f.tell()
     except Exception as e:
         raise ZooError(f"{path}: not a readable .npy file ({e})") from None
+    if dtype.hasobject:                                       # a pickle: never loaded, whatever it holds
+        raise ZooError(f"{path}: holds Python objects (dtype {dtype}), not an array of numbers: not a file this library "
+                       "or the authors' generator wrote; it was not loaded")
     expected = data_start + math.prod(shape) * dtype.itemsize
     if (size := path.stat().st_size) < expected:
         raise ZooError(f"{path}: truncated: its header promises {shape} {dtype} ({expected:,} bytes), "
@@ -271,7 +274,8 @@ class Zoo:
     @classmethod
     def _load_native(cls, path: Path, checksums: bool) -> 'Zoo':
         try: manifest = json.loads((path / 'manifest.json').read_text())
-        except (OSError, json.JSONDecodeError) as e: raise ZooError(f"{path}/manifest.json: unreadable ({e})") from None
+        except (OSError, ValueError) as e:                   # ValueError: broken JSON, or bytes that are not text at all
+            raise ZooError(f"{path}/manifest.json: unreadable ({e}): not a manifest this library wrote") from None
         if manifest.get('format') != ZOO_FORMAT:
             raise ZooError(f"{path}/manifest.json: expected format {ZOO_FORMAT!r}, got {manifest.get('format')!r}")
         arrays = {}

@@ -292,3 +292,33 @@ def test_metrics_steps_stay_integers_after_a_resume(zoo, tmp_path, monkeypatch):
     steps = [line.split(',')[0] for line in (tmp_path / 'run' / 'metrics.csv').read_text().splitlines()[1:]]
     assert steps == ['10', '20', '30'], steps
     assert [m['step'] for m in read_metrics(tmp_path / 'run')] == [10, 20, 30]
+
+
+# --- issue 35: what a newcomer's battery still found ---------------------------------------------------------------
+
+def test_a_copy_of_a_run_is_not_a_second_seed(zoo, trained, tmp_path):
+    copy = shutil.copytree(trained, tmp_path / 'copy-of-stats')
+    assert_one_line(run('rwr_eval', '--zoo', zoo.path, '--runs', trained, copy, '--out', tmp_path / 'e'),
+                    f'{copy} is the same training run as {trained}', 'not a second emulation seed')
+    assert not (tmp_path / 'e').exists()
+
+
+def test_a_pickled_zoo_array_or_junk_manifest_names_its_file(zoo, trained, tmp_path):
+    copy = tmp_path / 'zoo'; shutil.copytree(zoo.path, copy)
+    np.save(copy / 'tasks.npy', np.array([{'a': 1}] * len(zoo), dtype=object), allow_pickle=True)
+    with_checksums(copy)
+    assert_one_line(run('rwr_eval', '--zoo', copy, '--runs', trained, '--out', tmp_path / 'e'),
+                    f'{copy / "tasks.npy"}: holds Python objects', 'it was not loaded')
+    (copy / 'manifest.json').write_bytes(bytes(range(128, 256)))
+    assert_one_line(run('rwr_eval', '--zoo', copy, '--runs', trained, '--out', tmp_path / 'e'),
+                    f'{copy / "manifest.json"}: unreadable', 'not a manifest this library wrote')
+    assert not (tmp_path / 'e').exists()
+
+
+def test_hostile_cached_codes_name_their_file(zoo, trained, tmp_path):
+    out = tmp_path / 'e'
+    assert run('rwr_eval', '--zoo', zoo.path, '--runs', trained, '--out', out, '--seeds', 1, '--partitions', 1, '--inits', 1,
+               '--clone_samples', 5, '--quiet').returncode == 0
+    np.save(out / 'codes' / 'layerwise_statistics.npy', np.array([object()] * 3, dtype=object), allow_pickle=True)
+    assert_one_line(run('rwr_eval', '--zoo', zoo.path, '--runs', trained, '--out', out, '--seeds', 1, '--partitions', 1, '--inits', 1,
+                        '--clone_samples', 5, '--quiet'), f"{out / 'codes' / 'layerwise_statistics.npy'}: not codes rwr_eval wrote")
