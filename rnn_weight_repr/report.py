@@ -508,9 +508,14 @@ def write_results(results: dict[str, dict], zoo: Zoo, out, protocol: Protocol | 
     return out / 'results.md'
 
 # %% ../nbs/09b_report.ipynb #7d31f0d1
-def recompute_results(codes_file, out, **changes) -> dict[str, dict]:
-    "From an evaluation's `codes.npz` alone, write its results.md, results.csv and differences.csv again into `out` with the protocol it was made with, or with `changes` to it (e.g. `min_performance=0`); {label: result}."
+def recompute_results(codes_file, out, only=None, **changes) -> dict[str, dict]:
+    "From an evaluation's `codes.npz` alone, write its results.md, results.csv and differences.csv again into `out` with the protocol it was made with, or with `changes` to it (e.g. `min_performance=0`); `only`: just these rows (and the differences between them); {label: result}."
     kept = load_codes(codes_file)
+    if only is not None:
+        if unknown := [label for label in only if label not in kept.models]:
+            raise ValueError(f"only: {unknown[0]!r} is not a row of {codes_file}; it has {list(kept.models)}")
+        kept.models = {label: m for label, m in kept.models.items() if label in only}
+        kept.pairs = [p for p in kept.pairs if set(p) <= set(only)]
     zoo, protocol, scored = kept.zoo, replace(Protocol(**kept.protocol), **changes), {}
     if changes and any(m['type'] == 'supervised' for m in kept.models.values()):
         raise ValueError(f"{codes_file}: a supervised row's scores were made under the recorded protocol; recompute it unchanged")
