@@ -42,7 +42,11 @@ def mnist_root(root=None) -> Path:
 def _read_mnist(root: Path, download: bool) -> tuple[Tensor, Tensor]:
     from torchvision.datasets import MNIST
     try: data = MNIST(root, train=True, download=False)
-    except RuntimeError:
+    except RuntimeError as e:
+        raw = root / 'MNIST' / 'raw'
+        if 'not found' not in str(e).lower():                 # there, but unreadable: not a download's job
+            raise MNISTNotFoundError(f"{raw}: MNIST's files are there but cannot be read ({' '.join(str(e).split())[:200]}): "
+                                     "one is cut short or damaged; delete them and download again") from None
         failure = 'downloading is switched off'
         if download:
             try: data = MNIST(root, train=True, download=True)

@@ -1,6 +1,6 @@
 """The MNIST zoo as a user drives it: the console script at tiny, killed and resumed, worker processes,
 missing data, and the authors' released format."""
-import os, signal, subprocess, sys, time
+import os, shutil, signal, subprocess, sys, time
 from pathlib import Path
 
 import numpy as np
@@ -103,3 +103,17 @@ def test_released_format_round_trip(tmp_path, reference):
     np.save(tmp_path / 'released' / 'accuracy_losses.npy', np.zeros((len(reference), 3)))
     with pytest.raises(ValueError, match=r'accuracy_losses.npy: expected \[N, 4\]'):
         Zoo.load(tmp_path / 'released')
+
+
+def test_a_cut_short_mnist_file_is_named_as_damaged_not_missing(tmp_path):
+    "Issue 35.7: a truncated raw file is there but unreadable, and the message says so instead of 'not found'."
+    from rnn_weight_repr.mnist import MNISTNotFoundError, load_mnist, mnist_root
+    source = mnist_root() / 'MNIST' / 'raw'
+    if not (source / 'train-images-idx3-ubyte').exists(): pytest.skip('MNIST is not on this machine')
+    raw = tmp_path / 'MNIST' / 'raw'; shutil.copytree(source, raw)
+    with open(raw / 'train-images-idx3-ubyte', 'r+b') as f: f.truncate(100_000)
+    with pytest.raises(MNISTNotFoundError, match='are there but cannot be read .* cut short or damaged'):
+        load_mnist(tmp_path, download=False)
+    (raw / 'train-images-idx3-ubyte').unlink()                                # truly missing: the message says where to put it
+    with pytest.raises(MNISTNotFoundError, match='MNIST not found: expected'):
+        load_mnist(tmp_path, download=False)
