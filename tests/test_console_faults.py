@@ -322,3 +322,15 @@ def test_hostile_cached_codes_name_their_file(zoo, trained, tmp_path):
     np.save(out / 'codes' / 'layerwise_statistics.npy', np.array([object()] * 3, dtype=object), allow_pickle=True)
     assert_one_line(run('rwr_eval', '--zoo', zoo.path, '--runs', trained, '--out', out, '--seeds', 1, '--partitions', 1, '--inits', 1,
                         '--clone_samples', 5, '--quiet'), f"{out / 'codes' / 'layerwise_statistics.npy'}: not codes rwr_eval wrote")
+
+
+@pytest.mark.parametrize('script,again', [('rwr_train', 'run the same command with --resume to continue'),
+                                          ('rwr_eval', 'run the same command again to continue')])
+def test_ctrl_c_is_one_line_that_says_how_to_go_on(script, again, zoo, trained, tmp_path, monkeypatch):
+    "Issue 35.6: an interrupt is one line with exit status 130 and the command that continues, not a traceback."
+    from rnn_weight_repr import report
+    def interrupted(*args, **kwargs): raise KeyboardInterrupt
+    monkeypatch.setattr(emulation, 'train_emulation', interrupted)
+    monkeypatch.setattr(report, 'evaluate_runs', interrupted)
+    args = args_for(script, zoo, trained, tmp_path / 'out')
+    assert_one_line(run(script, *args), f'{script}: interrupted; the work saved so far is kept: {again}', status=130)
