@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['LOSSES', 'OBJECTIVES', 'TRAIN_PRESETS', 'Emulator', 'output_divergence', 'stored_behaviour', 'EmulationModel',
            'TrainConfig', 'train_config', 'build_model', 'learning_rate_at', 'clip_per_module', 'training_batch',
-           'evaluate', 'code_shuffle', 'code_spread', 'code_gaps', 'TrainingDiverged', 'load_checkpoint',
-           'read_metrics', 'plot_losses', 'plot_z_gaps', 'plot_code_spread', 'plot_run', 'CapturedStep',
-           'train_emulation', 'load_run', 'rwr_train']
+           'evaluate', 'code_shuffle', 'code_spread', 'code_gaps', 'TrainingDiverged', 'state_digest',
+           'save_checkpoint', 'load_checkpoint', 'read_metrics', 'plot_losses', 'plot_z_gaps', 'plot_code_spread',
+           'plot_run', 'CapturedStep', 'train_emulation', 'load_run', 'rwr_train']
 
 # %% ../nbs/08_emulation.ipynb #90b20ca9
-import csv, json, math, os, time
+import csv, hashlib, json, math, os, time
 from typing import Literal
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -328,16 +328,40 @@ def _save_atomic(obj, path: Path):
     torch.save(obj, tmp)
     os.replace(tmp, path)
 
+def state_digest(state) -> str:
+    "A SHA-256 of everything in a checkpoint's `state` (tensors by their bytes, dtype and shape; the rest by repr), wherever it was loaded."
+    h = hashlib.sha256()
+    def feed(value):
+        if isinstance(value, torch.Tensor):
+            h.update(f"{value.dtype}{tuple(value.shape)}".encode())
+            h.update(value.detach().cpu().reshape(-1).contiguous().view(torch.uint8).numpy().tobytes())
+        elif isinstance(value, dict):
+            for key in sorted(value, key=str): h.update(repr(key).encode()); feed(value[key])
+        elif isinstance(value, (list, tuple)):
+            for item in value: feed(item)
+        else: h.update(repr(value).encode())
+    feed(state)
+    return h.hexdigest()
+
+def save_checkpoint(state: dict, path: Path):
+    "Write a checkpoint atomically, with the `state_digest` that `load_checkpoint` verifies (a flipped bit cannot pass silently)."
+    _save_atomic(dict(state, digest=state_digest(state)), path)
+
 _CHECKPOINT_KEYS = {'model', 'optimizer', 'step', 'generator'}
 
 def load_checkpoint(path, device='cpu') -> dict:
-    "A training run's checkpoint, read with `weights_only=True`; a `ValueError` in this library's words if `path` is not one."
+    "A training run's checkpoint, read with `weights_only=True`, its checksum (where written) and the finiteness of its weights verified; a `ValueError` in this library's words if `path` is not one, or is damaged."
     path = Path(path)
     try: state = torch.load(path, map_location=device, weights_only=True)
     except Exception: state = None                        # truncated, corrupt, or a pickle that wants to run code
     if not isinstance(state, dict) or not _CHECKPOINT_KEYS <= set(state):
         raise ValueError(f"{path}: not a checkpoint written by rnn_weight_repr (cut short, damaged, or another program's file); "
                          "it was not loaded: train the run again in a new folder")
+    if 'digest' in state and state_digest({k: v for k, v in state.items() if k != 'digest'}) != state.pop('digest'):
+        raise ValueError(f"{path}: damaged: its contents no longer match the checksum written with it (a flipped bit, a failing "
+                         "disk); it was not used: train the run again in a new folder, or restore the file")
+    if bad := [name for name, t in state['model'].items() if t.is_floating_point() and not torch.isfinite(t).all()]:
+        raise ValueError(f"{path}: holds NaN or infinite weights ({', '.join(bad[:3])}); it was not used: train the run again")
     return state
 
 def read_metrics(run_dir) -> list[dict]:
@@ -524,7 +548,7 @@ def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: boo
     start = time.time() - window.get('seconds', metrics[-1]['seconds'] if metrics else 0.0)
     def checkpoint():
         if rank == 0:
-            _save_atomic(dict(model=model.state_dict(), optimizer=optimizer.state_dict(), step=step, generator=batches.get_state(),
+            save_checkpoint(dict(model=model.state_dict(), optimizer=optimizer.state_dict(), step=step, generator=batches.get_state(),
                               identity=identity, window=dict(loss_sum=loss_sum.item(), since=since, seconds=time.time() - start)),
                          out / 'checkpoint.pt')
     if step == 0: checkpoint()                            # a good state to fall back on

@@ -18,7 +18,7 @@ from torch import Tensor, nn
 from .devices import TimeLimitReached, time_is_up
 from .downstream import (Property, check_no_leak, decode_offsets, evaluated_rows, fitting_folds, per_offset_values,
                                         row_values, three_hot)
-from .emulation import _save_atomic, load_checkpoint
+from .emulation import load_checkpoint, save_checkpoint
 from .encoders import make_encoder
 from .mechanistic import permutation_augment
 from .zoo import Zoo
@@ -108,7 +108,7 @@ def train_supervised(zoo: Zoo, prop: Property, config: SupervisedConfig, fit_row
         state = load_checkpoint(out / 'checkpoint.pt', device)
         model.load_state_dict(state['model']); optimizer.load_state_dict(state['optimizer']); batches.set_state(state['generator'])
         step = state['step']
-    save = lambda: _save_atomic(dict(model=model.state_dict(), optimizer=optimizer.state_dict(), step=step,
+    save = lambda: save_checkpoint(dict(model=model.state_dict(), optimizer=optimizer.state_dict(), step=step,
                                      generator=batches.get_state()), out / 'checkpoint.pt')
     while step < config.steps:
         pick = torch.randint(len(fit_rows), (config.batch_size,), generator=batches)

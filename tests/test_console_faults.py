@@ -334,3 +334,21 @@ def test_ctrl_c_is_one_line_that_says_how_to_go_on(script, again, zoo, trained, 
     monkeypatch.setattr(report, 'evaluate_runs', interrupted)
     args = args_for(script, zoo, trained, tmp_path / 'out')
     assert_one_line(run(script, *args), f'{script}: interrupted; the work saved so far is kept: {again}', status=130)
+
+
+def test_a_flipped_bit_in_a_checkpoint_is_refused(zoo, trained, tmp_path):
+    "Issue 35.4: a checkpoint carries the checksum of its contents; one bit flipped in a weight is found on load, by rwr_eval and --resume."
+    copy = shutil.copytree(trained, tmp_path / 'stats')
+    checkpoint = copy / 'checkpoint.pt'
+    state = emulation.load_checkpoint(checkpoint)
+    weight = next(t for t in state['model'].values() if t.numel() > 100).detach().numpy()
+    data = bytearray(checkpoint.read_bytes())
+    at = bytes(data).find(weight.tobytes()[:64])                             # the weight's bytes, where torch stored them
+    assert at > 0
+    data[at + 3] ^= 0x40                                                     # one exponent bit of its first number
+    checkpoint.write_bytes(bytes(data))
+    assert_one_line(run('rwr_eval', '--zoo', zoo.path, '--runs', copy, '--out', tmp_path / 'e'), f'{checkpoint}: damaged')
+    assert not (tmp_path / 'e').exists()
+    (copy / 'result.json').unlink()
+    assert_one_line(run('rwr_train', '--zoo', zoo.path, '--encoder', 'layerwise_statistics', '--out', copy, '--steps', 10,
+                        '--resume', '--quiet'), f'{checkpoint}: damaged')
