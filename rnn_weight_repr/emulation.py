@@ -161,6 +161,10 @@ class TrainConfig:
         for name in ('steps', 'batch_size', 'eval_every', 'checkpoint_every', 'eval_rows', 'sequences_per_rnn'):
             if getattr(self, name) < 1: raise ValueError(f"{name}: expected a positive number, got {getattr(self, name)}")
         if self.warmup_steps < 0: raise ValueError(f"warmup_steps: expected 0 or more, got {self.warmup_steps}")
+        for name in ('lr', 'clip_grad_norm'):
+            if not getattr(self, name) > 0: raise ValueError(f"{name}: expected a positive number, got {getattr(self, name)}")
+        if self.weight_decay < 0: raise ValueError(f"weight_decay: expected 0 or more, got {self.weight_decay}")
+        if self.seed < 0: raise ValueError(f"seed: expected a non-negative integer, got {self.seed}")
         if not 0 <= self.min_performance <= 1: raise ValueError(f"min_performance: expected a value in [0, 1], got {self.min_performance}")
 
     def to_json(self) -> dict: return json.loads(json.dumps(asdict(self)))

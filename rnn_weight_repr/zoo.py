@@ -86,6 +86,9 @@ class ZooConfig:
             raise ValueError(f"random_string_probability: random strings are a formal-language setting, got kind {self.kind!r}")
         if self.num_runs < 1 or self.chunk_size < 1:
             raise ValueError(f"num_runs and chunk_size must be positive, got {self.num_runs} and {self.chunk_size}")
+        if self.seed < 0: raise ValueError(f"seed: expected a non-negative integer, got {self.seed}")   # checked before any file is written
+        for name in ('batch_size', 'hidden_size', 'num_layers', 'stored_sequences', 'performance_samples'):
+            if getattr(self, name) < 1: raise ValueError(f"{name}: expected a positive number, got {getattr(self, name)}")
 
     @property
     def spec(self) -> LSTMSpec: return ZOO_KINDS[self.kind].spec(self)

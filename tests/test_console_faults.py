@@ -352,3 +352,14 @@ def test_a_flipped_bit_in_a_checkpoint_is_refused(zoo, trained, tmp_path):
     (copy / 'result.json').unlink()
     assert_one_line(run('rwr_train', '--zoo', zoo.path, '--encoder', 'layerwise_statistics', '--out', copy, '--steps', 10,
                         '--resume', '--quiet'), f'{checkpoint}: damaged')
+
+
+@pytest.mark.parametrize('script,flag,value', [('rwr_zoo', '--seed', -1), ('rwr_train', '--lr', -1), ('rwr_train', '--seed', -3)])
+def test_a_refused_argument_writes_nothing_and_the_corrected_retry_runs(script, flag, value, zoo, trained, tmp_path):
+    "Issue 35.1: every argument is checked before anything is written, the error names it, and the retry is not blocked."
+    out = tmp_path / 'out'
+    args = ['formal', '--preset', 'tiny', '--runs', 4, '--chunk_size', 4, '--out', out, '--quiet'] if script == 'rwr_zoo' else \
+           ['--zoo', zoo.path, '--encoder', 'layerwise_statistics', '--steps', 2, '--out', out, '--quiet']
+    assert_one_line(run(script, *args, flag, value), f'{flag[2:]}: expected')
+    assert not out.exists()
+    assert run(script, *args).returncode == 0
