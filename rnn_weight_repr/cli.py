@@ -18,7 +18,7 @@ import torch
 from fastcore.script import call_parse
 
 from . import __version__
-from .console import check_device, check_out_folder, one_line_errors, read_json
+from .console import FolderLock, check_device, check_out_folder, one_line_errors, read_json
 from .devices import TimeLimitReached, default_device, stop_time, time_is_up, worker_pool
 from .emulation import TrainConfig, read_metrics, train_config, train_emulation
 from .encoders import ENCODERS
@@ -245,7 +245,7 @@ def write_report(out: Path, preset: str, kinds, timings: dict, device) -> Path:
     return out / 'report.md'
 
 # %% ../nbs/10_cli.ipynb #6e713f51
-_WRITTEN = ('reproduction.json', 'timings.json', 'timings.json.tmp', 'report.md', *TASKS)   # all rwr_reproduce writes in OUT
+_WRITTEN = ('reproduction.json', 'reproducing.lock', 'timings.json', 'timings.json.tmp', 'report.md', *TASKS)   # all rwr_reproduce writes in OUT
 
 def _write_json(path: Path, value):
     tmp = path.with_name(path.name + '.tmp')
@@ -289,9 +289,12 @@ def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (C
             raise ValueError(f"cuda_graph: needs a CUDA device, got {device}")
         stop_at = stop_time(time_limit)
         timings = _open_reproduction(out, preset)
-        for kind in kinds:
-            try: reproduce_task(kind, preset, out, timings, device, workers, seeds, not quiet, mnist_root,
-                                save=lambda: _write_json(out / 'timings.json', timings), cuda_graph=cuda_graph, stop_at=stop_at)
-            except TimeLimitReached as e: raise TimeLimitReached(f"{kind}: {e}") from None   # one_line_errors: one line, status 75
-        report = write_report(out, preset, kinds, timings, device)
+        lock = FolderLock(out, 'reproducing.lock', 'rwr_reproduce')   # one reproduction per folder at a time
+        try:
+            for kind in kinds:
+                try: reproduce_task(kind, preset, out, timings, device, workers, seeds, not quiet, mnist_root,
+                                    save=lambda: _write_json(out / 'timings.json', timings), cuda_graph=cuda_graph, stop_at=stop_at)
+                except TimeLimitReached as e: raise TimeLimitReached(f"{kind}: {e}") from None   # one_line_errors: one line, status 75
+            report = write_report(out, preset, kinds, timings, device)
+        finally: lock.release()
     print(f"report: {report}")

@@ -363,3 +363,14 @@ def test_a_refused_argument_writes_nothing_and_the_corrected_retry_runs(script, 
     assert_one_line(run(script, *args, flag, value), f'{flag[2:]}: expected')
     assert not out.exists()
     assert run(script, *args).returncode == 0
+
+
+def test_a_second_rwr_reproduce_on_one_folder_is_refused(tmp_path):
+    "Issue 35.8: while one rwr_reproduce works in a folder, another on the same --out is refused naming the first's pid."
+    from rnn_weight_repr.console import FolderLock
+    out = tmp_path / 'repro'; out.mkdir()
+    (out / 'reproduction.json').write_text(json.dumps(dict(preset='tiny')))
+    held = FolderLock(out, 'reproducing.lock', 'rwr_reproduce')               # the first one, at work
+    try: assert_one_line(run('rwr_reproduce', '--out', out, '--quiet'), f'another rwr_reproduce (pid {os.getpid()}) is working in this folder now')
+    finally: held.release()
+    assert not (out / 'formal').exists()                                     # the second did nothing
