@@ -21,7 +21,7 @@ from . import __version__
 from .console import FolderLock, check_device, check_out_folder, one_line_errors, read_json
 from .devices import TimeLimitReached, default_device, stop_time, time_is_up, worker_pool
 from .emulation import TrainConfig, read_metrics, train_config, train_emulation
-from .encoders import ENCODERS
+from .encoders import ALL_ENCODERS
 from .report import evaluate_runs
 from .zoo import Zoo, generate_zoo, zoo_config
 
@@ -121,7 +121,7 @@ def train_runs(zoo: Zoo, jobs: list[tuple[TrainConfig, Path]], device=None, work
 def reproduce_task(kind: str, preset: str, out: Path, timings: dict, device=None, workers: int = 1, seeds: int | None = None,
                    progress: bool = True, mnist_root: str | None = None, log=print, save=lambda: None,
                    cuda_graph: bool = False, stop_at: float | None = None) -> dict:
-    "Zoo → six encoders trained by emulation (`EMULATION_SEEDS` each) → downstream evaluation for one task; returns the evaluation results. Past `stop_at` (a `time.time()`) the stage at work saves its unit of work and raises `TimeLimitReached`."
+    "Zoo → the paper's six encoders and our `neuron_graph` trained by emulation (`EMULATION_SEEDS` each) → downstream evaluation for one task; returns the evaluation results. Past `stop_at` (a `time.time()`) the stage at work saves its unit of work and raises `TimeLimitReached`."
     data = dict(mnist_root=mnist_root) if kind == 'mnist' else {}
     zoo_dir = out / kind / 'zoo'
     log(f"[{kind}] zoo → {zoo_dir}")
@@ -129,9 +129,9 @@ def reproduce_task(kind: str, preset: str, out: Path, timings: dict, device=None
                  lambda: generate_zoo(zoo_config(preset, kind=kind, **data), zoo_dir, device=device, workers=workers, progress=progress,
                                       stop_at=stop_at), save)
     jobs = [(train_config(preset, encoder=name, seed=seed), run_folder(out, kind, name, seed))
-            for seed in range(EMULATION_SEEDS[preset]) for name in ENCODERS]
+            for seed in range(EMULATION_SEEDS[preset]) for name in ALL_ENCODERS]
     n = EMULATION_SEEDS[preset]
-    log(f"[{kind}] emulation: {len(ENCODERS)} encoders × {n} seed{'s' * (n > 1)} → {out / kind / 'runs'}")
+    log(f"[{kind}] emulation: {len(ALL_ENCODERS)} encoders × {n} seed{'s' * (n > 1)} → {out / kind / 'runs'}")
     key, before = f'{kind}/emulation', timings.get(f'{kind}/emulation', {})
     spent, start = (before.get('seconds', 0.0) if before.get('unfinished') else 0.0), time.time()  # an interrupted stage's time so far
     def record(unfinished: bool):   # after every run: a kill loses at most the current runs' share of the stage time
@@ -155,12 +155,12 @@ def reproduce_task(kind: str, preset: str, out: Path, timings: dict, device=None
 
 # %% ../nbs/10_cli.ipynb #3aed4ac3
 def _runs_of(out: Path, kind: str, seeds: int) -> dict[str, list[Path]]:
-    return {name: [run_folder(out, kind, name, s) for s in range(seeds)] for name in ENCODERS}
+    return {name: [run_folder(out, kind, name, s) for s in range(seeds)] for name in ALL_ENCODERS}
 
 def plot_emulation_losses(out: Path, kind: str, seeds: int = 1):
     "Per encoder, seeds 0 to `seeds` − 1 (folders `run_folder` names): validation (solid) and OOD (dashed) loss on top, the z gaps on val below (all: solid, same step: dotted)."
     from matplotlib.figure import Figure
-    fig = Figure(figsize=(16, 5.5)); axes = fig.subplots(2, len(ENCODERS), sharey='row')
+    fig = Figure(figsize=(16, 5.5)); axes = fig.subplots(2, len(ALL_ENCODERS), sharey='row')
     for (name, runs), top, bottom in zip(_runs_of(out, kind, seeds).items(), axes[0], axes[1]):
         for seed, run in enumerate(runs):
             metrics = read_metrics(run); steps = [m['step'] for m in metrics]; color = f'C{seed}'
