@@ -4,8 +4,9 @@
 
 # %% auto #0
 __all__ = ['TASKS', 'EVAL_SEEDS', 'EMULATION_SEEDS', 'SUPERVISED_STEPS', 'EMULATION_COLUMNS', 'TINY_NOTE', 'summarize_zoo',
-           'rwr_zoo', 'run_folder', 'train_runs', 'reproduce_task', 'plot_emulation_losses', 'emulation_rows',
-           'write_emulation_csv', 'read_emulation_csv', 'emulation_table', 'write_report', 'rwr_reproduce']
+           'rwr_zoo', 'run_folder', 'train_runs', 'reproduction_zoo_config', 'reproduce_task', 'plot_emulation_losses',
+           'emulation_rows', 'write_emulation_csv', 'read_emulation_csv', 'emulation_table', 'write_report',
+           'rwr_reproduce']
 
 # %% ../nbs/10_cli.ipynb #f51fe01e
 import csv, json, math, os, time
@@ -23,7 +24,7 @@ from .devices import TimeLimitReached, default_device, stop_time, time_is_up, wo
 from .emulation import TrainConfig, read_metrics, train_config, train_emulation
 from .encoders import ALL_ENCODERS
 from .report import evaluate_runs
-from .zoo import Zoo, generate_zoo, zoo_config
+from .zoo import ZOO_KINDS, Zoo, generate_zoo, zoo_config
 
 # %% ../nbs/10_cli.ipynb #e72e6725
 def summarize_zoo(zoo: Zoo) -> str:
@@ -118,15 +119,18 @@ def train_runs(zoo: Zoo, jobs: list[tuple[TrainConfig, Path]], device=None, work
     if stopped: raise TimeLimitReached(f"stopped at the time limit with {len(pending) - stopped} of {len(pending)} runs finished")
 
 # %% ../nbs/10_cli.ipynb #6fcef6bf
+def reproduction_zoo_config(kind: str, preset: str, mnist_root: str | None = None):
+    "The `ZooConfig` rwr_reproduce generates for `kind` at `preset` (MNIST read from `mnist_root`)."
+    return zoo_config(preset, kind=kind, **(dict(mnist_root=mnist_root) if kind == 'mnist' else {}))
+
 def reproduce_task(kind: str, preset: str, out: Path, timings: dict, device=None, workers: int = 1, seeds: int | None = None,
                    progress: bool = True, mnist_root: str | None = None, log=print, save=lambda: None,
                    cuda_graph: bool = False, stop_at: float | None = None) -> dict:
     "Zoo → the paper's six encoders and our `neuron_graph` trained by emulation (`EMULATION_SEEDS` each) → downstream evaluation for one task; returns the evaluation results. Past `stop_at` (a `time.time()`) the stage at work saves its unit of work and raises `TimeLimitReached`."
-    data = dict(mnist_root=mnist_root) if kind == 'mnist' else {}
     zoo_dir = out / kind / 'zoo'
     log(f"[{kind}] zoo → {zoo_dir}")
     zoo = _stage(timings, f'{kind}/zoo', (zoo_dir / 'manifest.json').exists(),
-                 lambda: generate_zoo(zoo_config(preset, kind=kind, **data), zoo_dir, device=device, workers=workers, progress=progress,
+                 lambda: generate_zoo(reproduction_zoo_config(kind, preset, mnist_root), zoo_dir, device=device, workers=workers, progress=progress,
                                       stop_at=stop_at), save)
     jobs = [(train_config(preset, encoder=name, seed=seed), run_folder(out, kind, name, seed))
             for seed in range(EMULATION_SEEDS[preset]) for name in ALL_ENCODERS]
@@ -287,6 +291,9 @@ def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (C
         out, device = check_out_folder(out or f'runs/{preset}'), check_device(device) or default_device()
         if cuda_graph and torch.device(device).type != 'cuda':
             raise ValueError(f"cuda_graph: needs a CUDA device, got {device}")
+        for kind in kinds:                   # a zoo's inputs (MNIST's files) are found before any folder is made
+            config = reproduction_zoo_config(kind, preset, mnist_root)
+            if not (out / kind / 'zoo' / 'manifest.json').exists(): ZOO_KINDS[kind].check_inputs(config)
         stop_at = stop_time(time_limit)
         timings = _open_reproduction(out, preset)
         lock = FolderLock(out, 'reproducing.lock', 'rwr_reproduce')   # one reproduction per folder at a time

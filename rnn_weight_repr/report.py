@@ -63,6 +63,9 @@ def check_run(run_dir, zoo: Zoo, any_zoo: bool = False) -> dict:
     if not (run_dir / 'run.json').is_file() or not (run_dir / 'checkpoint.pt').is_file():
         raise ValueError(f"{run_dir}: not a training run: expected run.json and checkpoint.pt (written by rwr_train)")
     identity = _run_identity(run_dir)
+    try: TrainConfig(**identity['train'])       # an unknown encoder or setting fails here, before --out is touched
+    except (KeyError, TypeError, ValueError) as e:
+        raise ValueError(f"{run_dir / 'run.json'}: not the settings of a run this library can load ({e})") from None
     load_checkpoint(run_dir / 'checkpoint.pt')   # a damaged checkpoint fails here, before any work
     spec = dict(zip(('input_size', 'hidden_size', 'num_layers', 'output_size'),
                     (zoo.spec.input_size, zoo.spec.hidden_size, zoo.spec.num_layers, zoo.spec.output_size)))

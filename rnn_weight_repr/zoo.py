@@ -44,6 +44,7 @@ class ZooKind:
     presets: dict               # 'tiny', 'small', 'paper' → ZooConfig fields
     facts: tuple                # the snapshot table's columns
     arrays: tuple = ()          # per-snapshot arrays beyond weights, inputs, log-probs and tasks (e.g. mnist's labels)
+    check_inputs: Callable = lambda config: None   # config → raises if the data its runs train on cannot be read (before any file is written)
 
 ZOO_KINDS: dict[str, ZooKind] = {}   # kind name → ZooKind; each kind's chapter registers its own
 
@@ -567,6 +568,7 @@ def generate_zoo(config: ZooConfig, out, device=None, workers: int = 1, progress
     if workers < 1: raise ValueError(f"workers: expected 1 or more processes, got {workers}")
     rank, world = rank_and_world()
     lock = None
+    if not (path / 'manifest.json').exists(): ZOO_KINDS[config.kind].check_inputs(config)   # e.g. MNIST's files: found before writing
     if rank == 0:
         complete = _prepare_folder(path, config)
         if not complete: lock = GeneratorLock(path); _remove_leftovers(path)

@@ -374,3 +374,26 @@ def test_a_second_rwr_reproduce_on_one_folder_is_refused(tmp_path):
     try: assert_one_line(run('rwr_reproduce', '--out', out, '--quiet'), f'another rwr_reproduce (pid {os.getpid()}) is working in this folder now')
     finally: held.release()
     assert not (out / 'formal').exists()                                     # the second did nothing
+
+
+def test_an_unknown_encoder_in_run_json_writes_nothing(zoo, trained, tmp_path):
+    "Issue 35.1: a run whose run.json names an encoder this library lacks is refused before --out is made."
+    copy = shutil.copytree(trained, tmp_path / 'stats')
+    identity = json.loads((copy / 'run.json').read_text())
+    identity['identity']['train']['encoder'] = 'no_such_encoder'
+    (copy / 'run.json').write_text(json.dumps(identity))
+    assert_one_line(run('rwr_eval', '--zoo', zoo.path, '--runs', copy, '--out', tmp_path / 'e'),
+                    f"{copy / 'run.json'}: not the settings of a run this library can load", "no_such_encoder")
+    assert not (tmp_path / 'e').exists()
+
+
+def test_rwr_reproduce_without_mnist_writes_nothing(tmp_path, monkeypatch):
+    "Issue 35.1: MNIST's files are looked for before rwr_reproduce makes its folder, so the corrected retry starts clean."
+    from rnn_weight_repr import mnist
+    read = mnist.load_mnist
+    monkeypatch.setattr(mnist, 'load_mnist', lambda root=None, download=True: read(root, download=False))   # no network in tests
+    empty = tmp_path / 'no-mnist'; empty.mkdir()
+    out = tmp_path / 'repro'
+    assert_one_line(run('rwr_reproduce', '--tasks', 'mnist', '--mnist_root', empty, '--out', out, '--quiet'),
+                    f"MNIST not found: expected train-images-idx3-ubyte", str(empty / 'MNIST' / 'raw'))
+    assert not out.exists()
