@@ -6,10 +6,10 @@
 __all__ = ['TASKS', 'EVAL_SEEDS', 'EMULATION_SEEDS', 'SUPERVISED_STEPS', 'EMULATION_COLUMNS', 'TINY_NOTE', 'summarize_zoo',
            'rwr_zoo', 'run_folder', 'train_runs', 'reproduction_zoo_config', 'reproduce_task', 'plot_emulation_losses',
            'emulation_rows', 'write_emulation_csv', 'read_emulation_csv', 'emulation_table', 'write_report',
-           'rwr_reproduce']
+           'reported_tasks', 'rwr_reproduce']
 
 # %% ../nbs/10_cli.ipynb #f51fe01e
-import csv, json, math, os, time
+import csv, json, math, os, re, time
 from concurrent.futures import as_completed
 from pathlib import Path
 from typing import Literal
@@ -129,6 +129,7 @@ def reproduce_task(kind: str, preset: str, out: Path, timings: dict, device=None
     "Zoo → the paper's six encoders and our `neuron_graph` trained by emulation (`EMULATION_SEEDS` each) → downstream evaluation for one task; returns the evaluation results. Past `stop_at` (a `time.time()`) the stage at work saves its unit of work and raises `TimeLimitReached`."
     zoo_dir = out / kind / 'zoo'
     log(f"[{kind}] zoo → {zoo_dir}")
+    if where := ZOO_KINDS[kind].inputs_of(reproduction_zoo_config(kind, preset, mnist_root)): log(f"[{kind}] {where}")
     zoo = _stage(timings, f'{kind}/zoo', (zoo_dir / 'manifest.json').exists(),
                  lambda: generate_zoo(reproduction_zoo_config(kind, preset, mnist_root), zoo_dir, device=device, workers=workers, progress=progress,
                                       stop_at=stop_at), save)
@@ -206,7 +207,9 @@ def read_emulation_csv(path: Path) -> list[dict]:
 
 # %% ../nbs/10_cli.ipynb #57a4b929
 TINY_NOTE = ("The `tiny` preset checks the plumbing only: its zoo and encoders are far too small and too briefly trained "
-             "for any number below to mean anything; run `--preset small` or `paper` for results.")
+             "for any number below to mean anything. For results run `--preset small` (about two hours on a 2-core CPU with "
+             "`--workers 2`; `--time_limit MINUTES` runs it in slices, the same command continuing where the last stopped) "
+             "or `--preset paper` on a GPU.")
 
 def emulation_table(rows: list[dict]) -> list[str]:
     "Markdown lines of `emulation_rows`: losses and z gaps to four places, the code spread in decades, the time."
@@ -220,8 +223,17 @@ def emulation_table(rows: list[dict]) -> list[str]:
     return lines
 
 # %% ../nbs/10_cli.ipynb #56810ab2
+def _verified(report) -> str:
+    "A `VerifyReport` in words."
+    found = 'every one consistent' if report.ok else f"**{len(report.bad_rows)} inconsistent** (rows {report.bad_rows[:8]})"
+    return f"{report.checked} snapshots replayed, {found}; largest per-step TV distance {report.max_distance:.1e}."
+
+def _demoted(markdown: str, levels: int) -> str:
+    "`markdown` with every heading `levels` deeper, so that an included file sits under the including one's headings."
+    return re.sub(r'^(#{1,6}) ', lambda m: '#' * min(6, len(m.group(1)) + levels) + ' ', markdown, flags=re.M)
+
 def write_report(out: Path, preset: str, kinds, timings: dict, device) -> Path:
-    "OUT/report.md: settings, zoo, emulation, downstream table and figures for each task, and the stage times."
+    "OUT/report.md: settings, zoo, emulation, downstream table and figures for each task of `kinds`, and their stage times."
     import torch
     lines = [f"# rnn_weight_repr: reproduction at preset `{preset}`", "",
              f"`rwr_reproduce --preset {preset} --tasks {','.join(kinds)}` · rnn_weight_repr {__version__} · torch "
@@ -232,7 +244,7 @@ def write_report(out: Path, preset: str, kinds, timings: dict, device) -> Path:
         runs = emulation_rows(out, kind, EMULATION_SEEDS[preset])
         write_emulation_csv(out / kind / 'emulation.csv', runs)
         lines += [f"## {'Formal languages' if kind == 'formal' else 'Sequential MNIST'}", "", "### Zoo", "",
-                  "```", summarize_zoo(zoo), "```", "", f"Stored behaviour replayed through stored weights: `{zoo.verify()}`", "",
+                  "```", summarize_zoo(zoo), "```", "", f"Stored behaviour replayed through stored weights: {_verified(zoo.verify())}", "",
                   "### Emulation (self-supervised)", "",
                   "A z gap is the emulation loss with the codes shuffled between the RNNs of a batch minus the loss with their own: "
                   "how much the emulator uses the code. The same-step gap shuffles only among snapshots of the same training step, "
@@ -240,13 +252,18 @@ def write_report(out: Path, preset: str, kinds, timings: dict, device) -> Path:
                   "of one training step's RNNs lie from their mean (0: one code per step, whatever the task).", "", *emulation_table(runs)]
         plot_emulation_losses(out, kind, EMULATION_SEEDS[preset]).savefig(out / kind / 'losses.png', dpi=100)
         lines += ["", f"![emulation losses and z gaps]({kind}/losses.png)", "", "### Downstream", "",
-                  (out / kind / 'eval' / 'results.md').read_text().strip(), "",
+                  _demoted((out / kind / 'eval' / 'results.md').read_text().strip(), 3), "",
                   f"![codes, PCA]({kind}/eval/codes.png)", "", f"![predicted vs true]({kind}/eval/predictions.png)", ""]
     lines += ["## Stage times", "", "| stage | time | |", "|---|---:|---|"]
+    timings = {k: v for k, v in timings.items() if k.split('/')[0] in kinds}   # the stages of the tasks reported
     lines += [f"| {k} | {_duration(v['seconds'])} | {'kept from an earlier run' if v.get('kept') else ''} |" for k, v in timings.items()]
     lines += [f"| total | {_duration(sum(v['seconds'] for v in timings.values()))} | |"]
     (out / 'report.md').write_text('\n'.join(lines) + '\n')
     return out / 'report.md'
+
+def reported_tasks(out: Path, kinds) -> list[str]:
+    "The tasks OUT's report shows: those of this call and any an earlier call finished in the same folder, in `TASKS` order."
+    return [k for k in TASKS if k in kinds or (out / k / 'eval' / 'results.md').exists()]
 
 # %% ../nbs/10_cli.ipynb #6e713f51
 _WRITTEN = ('reproduction.json', 'reproducing.lock', 'timings.json', 'timings.json.tmp', 'report.md', *TASKS)   # all rwr_reproduce writes in OUT
@@ -302,6 +319,6 @@ def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (C
                 try: reproduce_task(kind, preset, out, timings, device, workers, seeds, not quiet, mnist_root,
                                     save=lambda: _write_json(out / 'timings.json', timings), cuda_graph=cuda_graph, stop_at=stop_at)
                 except TimeLimitReached as e: raise TimeLimitReached(f"{kind}: {e}") from None   # one_line_errors: one line, status 75
-            report = write_report(out, preset, kinds, timings, device)
+            report = write_report(out, preset, reported_tasks(out, kinds), timings, device)   # a task done earlier here stays in it
         finally: lock.release()
     print(f"report: {report}")

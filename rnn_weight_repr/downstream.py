@@ -107,11 +107,11 @@ def property_named(zoo: Zoo, name: str) -> Property:
 
 # %% ../nbs/09_downstream.ipynb #079379c6
 def r_squared(y, y_hat) -> float:
-    "Coefficient of determination of `y_hat` against `y` (NaN where `y` is constant and missed, undefined)."
+    "Coefficient of determination of `y_hat` against `y` (NaN where `y` is constant: undefined, even when hit)."
     y, y_hat = np.asarray(y, np.float64), np.asarray(y_hat, np.float64)
     total = ((y - y.mean()) ** 2).sum()
     residual = ((y - y_hat) ** 2).sum()
-    if total == 0: return 1.0 if residual == 0 else float('nan')   # undefined on a constant target
+    if total == 0: return float('nan')   # undefined on a constant target: a constant predictor must not score 1
     return float(1 - residual / total)
 
 def circular_errors(sin_cos, angles) -> np.ndarray:
@@ -370,7 +370,7 @@ def weighted_scores(values, weights, y=None) -> np.ndarray:
         y = np.asarray(y, np.float64)
         residual = weights @ ((y - values) ** 2).T                                 # [B, S]
         total = (weights * (y - weights @ y[:, None] / n) ** 2).sum(1, keepdims=True)   # [B, 1], about each replicate's mean
-        return np.where(total > 0, 1 - residual / total, np.where(residual == 0, 1.0, np.nan))   # as `r_squared`
+        return np.where(total > 0, 1 - residual / total, np.nan)   # as `r_squared`: undefined on a constant target
 
 # %% ../nbs/09_downstream.ipynb #29d7b1d6
 def _interval(replicates: np.ndarray) -> tuple[float, float]:

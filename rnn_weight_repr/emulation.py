@@ -372,8 +372,15 @@ def read_metrics(run_dir) -> list[dict]:
     "The rows of a run's `metrics.csv`."
     path = Path(run_dir) / 'metrics.csv'
     if not path.exists(): return []
+    rows = []
     with open(path, newline='') as f:   # a column an older version did not write reads as NaN
-        return [{k: float(v) if v not in ('', None) else math.nan for k, v in row.items()} for row in csv.DictReader(f)]
+        for line, row in enumerate(csv.DictReader(f), 2):
+            try:
+                if None in row or None in row.values(): raise ValueError('a row of another length than the header')
+                rows.append({k: float(v) if v != '' else math.nan for k, v in row.items()})
+            except ValueError as e:     # written whole by an atomic replace, so this file was cut or changed since
+                raise ValueError(f"{path}: line {line} is damaged ({e}); it is not a metrics file rwr_train wrote") from None
+    return rows
 
 def _write_metrics(path: Path, rows: list[dict]):
     tmp = path.with_name(path.name + '.tmp')
@@ -530,8 +537,8 @@ class CapturedStep:
 def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: bool = False,
                     progress: bool = True, amp: bool = False, cuda_graph: bool = False, stop_at: float | None = None) -> Path:
     "Train `config.encoder` by emulation on the train split of `zoo`; writes the run folder `out` and returns it. `cuda_graph`: replay each step's forward and backward from a CUDA graph (`CapturedStep`); past `stop_at` (a `time.time()`), checkpoint after the step and raise `TimeLimitReached`."
-    out, (rank, world) = Path(out), rank_and_world()
-    device = torch.device(device) if device else default_device()
+    out, device = Path(out), torch.device(device) if device else default_device()
+    rank, world = rank_and_world(device)   # the backend follows the device: gloo for --device cpu on a GPU machine
     if cuda_graph and (device.type != 'cuda' or world > 1):
         raise ValueError(f"cuda_graph: needs one process on a CUDA device, got {world} process(es) on {device}")
     identity = _identity(zoo, config)

@@ -232,4 +232,5 @@ ZOO_KINDS['mnist'] = ZooKind(
     spec=lambda config: LSTMSpec(16, config.hidden_size, config.num_layers, 10), normalise=_mnist_config,
     task_of=_mnist_angles, weight_decay_of=_mnist_weight_decays, train_chunk=train_mnist_chunk, presets=MNIST_PRESETS,
     facts=('run', 'step', 'performance', 'train_accuracy', 'eval_accuracy', 'train_loss', 'eval_loss', 'weight_decay', 'angle'),
-    arrays=('labels',), check_inputs=lambda config: load_mnist(config.mnist_root, config.download))
+    arrays=('labels',), check_inputs=lambda config: load_mnist(config.mnist_root, config.download),
+    inputs_of=lambda config: f"MNIST from {mnist_root(config.mnist_root) / 'MNIST' / 'raw'}")

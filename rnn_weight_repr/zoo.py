@@ -45,6 +45,7 @@ class ZooKind:
     facts: tuple                # the snapshot table's columns
     arrays: tuple = ()          # per-snapshot arrays beyond weights, inputs, log-probs and tasks (e.g. mnist's labels)
     check_inputs: Callable = lambda config: None   # config → raises if the data its runs train on cannot be read (before any file is written)
+    inputs_of: Callable = lambda config: None      # config → where the data its runs train on is read from (said in logs), or None
 
 ZOO_KINDS: dict[str, ZooKind] = {}   # kind name → ZooKind; each kind's chapter registers its own
 
@@ -566,7 +567,7 @@ def generate_zoo(config: ZooConfig, out, device=None, workers: int = 1, progress
     "Generate (or resume generating) the zoo `config` in folder `out`; returns it loaded. Past `stop_at` (a `time.time()`), no new chunk begins: `TimeLimitReached`."
     path, device = Path(out), torch.device(device) if device else default_device()
     if workers < 1: raise ValueError(f"workers: expected 1 or more processes, got {workers}")
-    rank, world = rank_and_world()
+    rank, world = rank_and_world(device)
     lock = None
     if not (path / 'manifest.json').exists(): ZOO_KINDS[config.kind].check_inputs(config)   # e.g. MNIST's files: found before writing
     if rank == 0:

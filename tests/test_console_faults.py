@@ -397,3 +397,14 @@ def test_rwr_reproduce_without_mnist_writes_nothing(tmp_path, monkeypatch):
     assert_one_line(run('rwr_reproduce', '--tasks', 'mnist', '--mnist_root', empty, '--out', out, '--quiet'),
                     f"MNIST not found: expected train-images-idx3-ubyte", str(empty / 'MNIST' / 'raw'))
     assert not out.exists()
+
+
+def test_a_cut_short_metrics_file_is_named_not_shown_as_nan(trained, tmp_path):
+    "Issue 35.10: metrics.csv is written whole, so a cut one is damage: named with its line, never a report of `nan s`."
+    copy = shutil.copytree(trained, tmp_path / 'stats')
+    text = (copy / 'metrics.csv').read_text()
+    assert len(read_metrics(copy)) == 1
+    (copy / 'metrics.csv').write_text(text[:text.rindex(',')])             # the last row loses its last value
+    with pytest.raises(ValueError, match=rf"{copy / 'metrics.csv'}: line \d+ is damaged"): read_metrics(copy)
+    (copy / 'metrics.csv').write_text(text.replace('\n10,', '\nx,', 1))    # a number that is not one
+    with pytest.raises(ValueError, match="is damaged .*could not convert"): read_metrics(copy)

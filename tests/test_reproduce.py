@@ -6,17 +6,50 @@ from pathlib import Path
 import numpy as np
 
 from rnn_weight_repr.emulation import read_metrics
-from rnn_weight_repr.encoders import ENCODERS as ALL_ENCODERS
+from rnn_weight_repr.encoders import ALL_ENCODERS
 from rnn_weight_repr.zoo import Zoo
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, 'PYTHONUNBUFFERED': '1', 'OMP_NUM_THREADS': '1'}
-ENCODERS = tuple(ALL_ENCODERS)  # the six, in the paper's order
+ENCODERS = tuple(ALL_ENCODERS)  # the paper's six, in its order, then our neuron_graph
 
 
 def rwr_reproduce(*args, **kwargs):
     return subprocess.run([BIN / 'rwr_reproduce', '--preset', 'tiny', '--device', 'cpu', '--quiet', *map(str, args)],
                           env=ENV, capture_output=True, text=True, **kwargs)
+
+
+def check_mnist_added_to(out: Path):
+    """The MNIST pipeline added to a folder holding a formal reproduction: the zoo through emulation and downstream, two workers,
+    on the offline copy of MNIST; every table filled for the seven encoders, and the report keeps the formal section (issue 35.9)."""
+    mnist_root = Path(__file__).resolve().parents[2] / 'shared' / 'data' / 'mnist'
+    result = rwr_reproduce('--out', out, '--tasks', 'mnist', '--workers', 2, '--mnist_root', mnist_root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"[mnist] MNIST from {mnist_root / 'MNIST' / 'raw'}" in result.stdout      # where the digits were found
+    zoo = Zoo.load(out / 'mnist' / 'zoo')
+    assert zoo.kind == 'mnist' and zoo.verify().ok
+    assert zoo.labels is not None and zoo.labels.shape == zoo.sequences.shape[:2] and int(np.max(zoo.labels)) <= 9
+    emulation = list(csv.DictReader(open(out / 'mnist' / 'emulation.csv')))
+    assert [r['encoder'] for r in emulation] == list(ENCODERS)
+    assert all(np.isfinite(float(r['val_loss'])) and 0 <= float(r['val_loss']) <= 1 for r in emulation)   # a TV distance
+    rows = {r['model']: r for r in csv.DictReader(open(out / 'mnist' / 'eval' / 'results.csv'))}
+    assert [m for m in rows if rows[m]['type'] == 'trained'] == list(ENCODERS)
+    for model in (*ENCODERS, 'chance', 'task label'):
+        for key in ('eval_accuracy/val/mlp', 'generalisation_gap/ood/mlp', 'weight_decay/val/linear'):
+            assert np.isfinite(float(rows[model][key])), (model, key)
+        assert 0 <= float(rows[model]['angle/ood/mlp']) <= 180, model          # a circular error in degrees
+    for model in ENCODERS:
+        clone, rnn, gap = (float(rows[model][f'{w}/val']) for w in ('clone', 'rnn', 'clone_gap'))
+        assert 0 <= clone <= 1 and 0 <= rnn <= 1 and gap >= abs(clone - rnn) - 1e-9
+    # the RNN's accuracy beside the clones is its accuracy on its stored digits, the same whatever the encoder
+    assert len({rows[m]['rnn/val'] for m in ENCODERS}) == 1
+    report = (out / 'report.md').read_text()
+    assert '## Sequential MNIST' in report and '| model | clone accuracy · val | RNN accuracy · val |' in report
+    assert 'angle error ° · val' in report
+    assert '## Formal languages' in report and report.index('## Formal languages') < report.index('## Sequential MNIST')
+    assert '`rwr_reproduce --preset tiny --tasks formal,mnist`' in report
+    stages = re.findall(r"^\| ((?:formal|mnist)/\w+) \|", report, re.M)
+    assert stages == ['formal/zoo', 'formal/emulation', 'formal/downstream', 'mnist/zoo', 'mnist/emulation', 'mnist/downstream'], stages
 
 
 def test_kill_9_then_rerun_keeps_finished_stages_and_writes_the_report(tmp_path):
@@ -58,7 +91,8 @@ def test_kill_9_then_rerun_keeps_finished_stages_and_writes_the_report(tmp_path)
     for figure in ('formal/losses.png', 'formal/eval/codes.png', 'formal/eval/predictions.png'):
         assert f']({figure})' in report and (out / figure).stat().st_size > 1000
     table = (out / 'formal' / 'eval' / 'results.csv').read_text().splitlines()
-    assert [line.split(',')[0] for line in table[1:7]] == list(ENCODERS)
+    assert [line.split(',')[0] for line in table[1:len(ENCODERS) + 1]] == list(ENCODERS)
+    check_mnist_added_to(out)
 
 
 def test_unknown_task_is_one_line_and_exit_2(tmp_path):
@@ -76,29 +110,3 @@ def test_cuda_graph_on_the_cpu_is_one_line_and_exit_2(tmp_path):
     assert result.stderr.strip().splitlines() == ["rwr_reproduce: error: cuda_graph: needs a CUDA device, got cpu"]
     assert not (tmp_path / 'x').exists()
 
-def test_mnist_pipeline_end_to_end_on_the_offline_digits(tmp_path):
-    "The MNIST zoo through emulation and downstream, two workers, on the offline copy of MNIST: every table filled for the six encoders."
-    mnist_root = Path(__file__).resolve().parents[2] / 'shared' / 'data' / 'mnist'
-    out = tmp_path / 'run'
-    result = rwr_reproduce('--out', out, '--tasks', 'mnist', '--workers', 2, '--mnist_root', mnist_root)
-    assert result.returncode == 0, result.stderr[-3000:]
-    zoo = Zoo.load(out / 'mnist' / 'zoo')
-    assert zoo.kind == 'mnist' and zoo.verify().ok
-    assert zoo.labels is not None and zoo.labels.shape == zoo.sequences.shape[:2] and int(np.max(zoo.labels)) <= 9
-    emulation = list(csv.DictReader(open(out / 'mnist' / 'emulation.csv')))
-    assert [r['encoder'] for r in emulation] == list(ENCODERS)
-    assert all(np.isfinite(float(r['val_loss'])) and 0 <= float(r['val_loss']) <= 1 for r in emulation)   # a TV distance
-    rows = {r['model']: r for r in csv.DictReader(open(out / 'mnist' / 'eval' / 'results.csv'))}
-    assert [m for m in rows if rows[m]['type'] == 'trained'] == list(ENCODERS)
-    for model in (*ENCODERS, 'chance', 'task label'):
-        for key in ('eval_accuracy/val/mlp', 'generalisation_gap/ood/mlp', 'weight_decay/val/linear'):
-            assert np.isfinite(float(rows[model][key])), (model, key)
-        assert 0 <= float(rows[model]['angle/ood/mlp']) <= 180, model          # a circular error in degrees
-    for model in ENCODERS:
-        clone, rnn, gap = (float(rows[model][f'{w}/val']) for w in ('clone', 'rnn', 'clone_gap'))
-        assert 0 <= clone <= 1 and 0 <= rnn <= 1 and gap >= abs(clone - rnn) - 1e-9
-    # the RNN's accuracy beside the clones is its accuracy on its stored digits, the same whatever the encoder
-    assert len({rows[m]['rnn/val'] for m in ENCODERS}) == 1
-    report = (out / 'report.md').read_text()
-    assert '## Sequential MNIST' in report and '| model | clone accuracy · val | RNN accuracy · val |' in report
-    assert 'angle error ° · val' in report
