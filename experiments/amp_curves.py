@@ -19,6 +19,13 @@ from rnn_weight_repr.encoders import ENCODERS
 from rnn_weight_repr.zoo import Zoo
 
 
+def lstm_dtype_under_autocast(device: str) -> torch.dtype:
+    "The dtype an nn.LSTM's output has inside `torch.autocast(dtype=bfloat16)` on `device`: what the emulator's LSTMs compute in."
+    lstm = torch.nn.LSTM(8, 8, batch_first=True).to(device)
+    with torch.autocast(torch.device(device).type, dtype=torch.bfloat16):
+        return lstm(torch.randn(2, 3, 8, device=device))[0].dtype
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--zoo', required=True)
@@ -27,13 +34,16 @@ def main():
     parser.add_argument('--only', nargs='*', default=list(ENCODERS))
     parser.add_argument('--cuda_graph', action='store_true', help='replay each step from a CUDA graph')
     parser.add_argument('--device', default='cuda')
+    parser.add_argument('--encoder_preset', default='paper', help="the encoders' sizes (tiny for a rehearsal on the CPU)")
     args = parser.parse_args()
     zoo, out = Zoo.load(args.zoo), Path(args.out)
+    print(f"under bf16 autocast an nn.LSTM on {args.device} computes in {lstm_dtype_under_autocast(args.device)} "
+          "(PyTorch's cuDNN RNN autocast path is float16 only)", flush=True)
     every = max(1, args.steps // 4)
     rows = []
     print(f"{'encoder':22} {'step':>5} {'val fp32':>9} {'val bf16':>9} {'OOD fp32':>9} {'OOD bf16':>9}   seconds fp32 / bf16", flush=True)
     for name in args.only:
-        config = train_config('small', encoder=name, encoder_preset='paper', emulator_hidden_size=256, steps=args.steps,
+        config = train_config('small', encoder=name, encoder_preset=args.encoder_preset, emulator_hidden_size=256, steps=args.steps,
                               eval_every=every, checkpoint_every=args.steps)
         curves, seconds = {}, {}
         for amp in (False, True):

@@ -21,9 +21,10 @@ def main():
     parser.add_argument('--steps', type=int, default=300)
     parser.add_argument('--workers', type=int, default=len(ENCODERS))
     parser.add_argument('--device', default='cuda')
+    parser.add_argument('--preset', default='paper', help="the encoders' and emulator's sizes (tiny for a rehearsal on the CPU)")
     args = parser.parse_args()
     zoo, out = Zoo.load(args.zoo), Path(args.out)
-    config = lambda name: train_config('paper', encoder=name, steps=args.steps, eval_every=args.steps, eval_rows=256,
+    config = lambda name: train_config(args.preset, encoder=name, steps=args.steps, eval_every=args.steps, eval_rows=256,
                                        checkpoint_every=args.steps)
     seconds = {}
     for workers in (1, args.workers):

@@ -18,6 +18,15 @@ from rnn_weight_repr.zoo import generate_zoo, zoo_config
 pytestmark = [pytest.mark.gpu, pytest.mark.skipif(not torch.cuda.is_available(), reason='needs CUDA')]
 
 
+@pytest.fixture(autouse=True)
+def full_precision_float32():
+    "cuDNN's LSTM and cuBLAS default to TF32 on Ampere and later (10 mantissa bits): elementwise comparisons with the CPU's float32 at rtol 1e-3 need it off."
+    before = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
+    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False
+    yield
+    torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = before
+
+
 def test_emulator_gpu_path_matches_the_folded_cpu_one():
     "On CUDA the emulator runs `unfolded` (nn.LSTM, cuDNN); on the CPU `forward` folds the embedding: the same function, the same gradients."
     torch.manual_seed(0)

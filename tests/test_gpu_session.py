@@ -1,0 +1,32 @@
+"""The prepared GPU script (`tools/gpu_session.sh`) read as the lease will run it, on the CPU: its stages fit the budget, and it finds
+the chapters' `#| gpu` cells and not the prose that mentions them. The whole script is rehearsed with `DRY_RUN=1` (minutes, not run here)."""
+import json, re, subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = (ROOT / 'tools' / 'gpu_session.sh').read_text()
+
+
+def test_the_stage_caps_add_up_to_less_than_the_budget():
+    caps = [int(cap) for cap in re.findall(r'^stage \S+ (\d+) ', SCRIPT, re.M)]
+    budget = int(re.search(r'budget="\$\{BUDGET:-(\d+)\}"', SCRIPT).group(1))
+    timeout = int(re.search(r'timeout_s=(\d+)', SCRIPT).group(1))
+    assert len(caps) == 7, caps
+    assert sum(caps) + 40 <= budget <= timeout - 30, (sum(caps), budget, timeout)   # room for setup, the archive and the start
+
+
+def test_the_notebook_pattern_finds_gpu_cells_not_prose():
+    pattern = re.search(r"grep -l '(.+?)' nbs/\*\.ipynb", SCRIPT).group(1)
+    found = subprocess.run(['grep', '-l', pattern, *sorted(map(str, (ROOT / 'nbs').glob('*.ipynb')))], capture_output=True, text=True).stdout.split()
+    cells = lambda nb: json.loads(nb.read_text())['cells']
+    expected = [str(nb) for nb in sorted((ROOT / 'nbs').glob('*.ipynb'))
+                if any(c['cell_type'] == 'code' and c['source'] and c['source'][0].strip() == '#| gpu' for c in cells(nb))]
+    assert found == expected and expected, (found, expected)
+    mentions = [str(nb) for nb in sorted((ROOT / 'nbs').glob('*.ipynb')) if '#| gpu' in nb.read_text()]
+    assert set(mentions) > set(found)                 # some chapters only mention the flag in prose: those are not run
+
+
+def test_eight_files_come_back_and_the_archive_holds_no_checkpoint():
+    files = set(re.findall(r'^stage (\S+) ', SCRIPT, re.M)) | set(re.findall(r'"\$out/(artifacts\.tar\.gz)"', SCRIPT))
+    assert len(files) == 8, files                     # the device tool returns at most eight
+    assert "--exclude='*.pt'" in SCRIPT
