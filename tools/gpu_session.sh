@@ -9,8 +9,8 @@
 #   2 bench.txt       every encoder's training step at paper sizes, batch 64: eager beside CUDA graph
 #   3 zoo.txt amp.txt a 144-run zoo at the small recipe, then bf16 autocast vs float32 loss curves (CUDA graph, 200 steps, paper
 #                     sizes) with the dtype the LSTMs compute in under autocast
-#   4 sharing.txt     the six encoders one after another vs sharing the GPU (100 steps each)
-#   5 notebooks.txt   nbdev_test --flags gpu on each chapter holding a `#| gpu` cell (every chapter, whatever the one before did)
+#   4 sharing.txt     the six encoders one after another vs sharing the GPU (50 steps each)
+#   5 notebooks.txt   nbdev_test --flags gpu on the chapters holding a `#| gpu` cell, in parallel (every failure listed)
 #   6 compile.txt     the training step under torch.compile(mode="reduce-overhead"), for the two encoders where it can pay
 # At the end artifacts.tar.gz packs what the stages wrote beside their logs (CSV files, metrics, figures; no checkpoints):
 # eight files come back in all.
@@ -21,10 +21,10 @@ budget="${BUDGET:-540}"; start=$(date +%s)
 scratch=/tmp/gpu-session; rm -rf "$scratch"; mkdir -p "$scratch"
 export PYTHONUNBUFFERED=1
 if [ -n "${DRY_RUN:-}" ]; then   # the CPU, tiny sizes, this environment's packages: every stage must run and print its line
-  device=cpu bench_preset=tiny zoo_config="zoo_config('tiny')" amp_steps=10 sharing_steps=4 nb_flags=""
+  device=cpu bench_preset=tiny zoo_config="zoo_config('tiny')" amp_steps=10 sharing_steps=2 nb_flags=""
   export RWR_MNIST_ROOT="${RWR_MNIST_ROOT:-$PWD/../shared/data/mnist}"
 else
-  device=cuda bench_preset=paper zoo_config="zoo_config('small', num_runs=144)" amp_steps=200 sharing_steps=100 nb_flags="--flags gpu"
+  device=cuda bench_preset=paper zoo_config="zoo_config('small', num_runs=144)" amp_steps=200 sharing_steps=50 nb_flags="--flags gpu"
   export RWR_MNIST_ROOT="$PWD/.mnist" PYTHONPATH="/tmp/site:$PWD"
 fi
 stage() {  # stage FILE CAP COMMAND...: run COMMAND for at most CAP seconds (less if the budget is nearly spent)
@@ -50,15 +50,15 @@ if [ -z "${DRY_RUN:-}" ]; then
 fi
 
 stage check.txt 100 bash -c "cat '$scratch/device.txt'; python3 -m pytest -q -m gpu -rfE --durations=10 tests"
-stage bench.txt 75 python3 bench/bench_emulation.py --device $device --preset $bench_preset --modes eager $([ $device = cuda ] && echo graph) --repeats 10
+stage bench.txt 70 python3 bench/bench_emulation.py --device $device --preset $bench_preset --modes eager $([ $device = cuda ] && echo graph) --repeats 10
 zoo=$scratch/zoo
 stage zoo.txt 40 python3 -c "from rnn_weight_repr.zoo import generate_zoo, zoo_config; print(generate_zoo($zoo_config, '$zoo', device='$device', progress=False))"
 stage amp.txt 95 python3 experiments/amp_curves.py --zoo "$zoo" --out "$scratch/amp" --steps $amp_steps --device $device --encoder_preset $bench_preset \
   $([ $device = cuda ] && echo --cuda_graph)
-stage sharing.txt 55 python3 experiments/gpu_sharing.py --zoo "$zoo" --out "$scratch/sharing" --steps $sharing_steps --device $device --preset $bench_preset
-# a code cell's own line `#| gpu` (not the chapters' prose that mentions it)
-notebooks=$(grep -l '^ *"#| gpu\\n",$' nbs/*.ipynb | tr '\n' ' ')
-stage notebooks.txt 55 bash -c "status=0; for nb in $notebooks; do echo \"-- \$nb\"; nbdev_test $nb_flags --path \$nb || status=1; done; exit \$status"
+stage sharing.txt 45 python3 experiments/gpu_sharing.py --zoo "$zoo" --out "$scratch/sharing" --steps $sharing_steps --device $device --preset $bench_preset
+# a code cell's own line `#| gpu` (not the chapters' prose that mentions it); the chapters in parallel, every failure listed
+notebooks=$(grep -l '^ *"#| gpu\\n",$' nbs/*.ipynb | xargs -n1 basename | sed 's/\.ipynb$//' | paste -sd'|')
+stage notebooks.txt 90 nbdev_test $nb_flags --n_workers 4 --timing --path nbs --file_re "^($notebooks)\.ipynb$"
 stage compile.txt 60 python3 bench/bench_emulation.py --device $device --preset $bench_preset --modes compile --repeats 10 \
   --only interactive parameter_transformer
 tar -czf "$out/artifacts.tar.gz" -C "$scratch" --exclude='*.pt' --exclude='zoo' . 2>/dev/null
