@@ -259,11 +259,11 @@ def check_no_leak(zoo: Zoo, prop: Property, folds):
 
 # %% ../nbs/09_downstream.ipynb #e0aa38e7
 def task_features(zoo: Zoo) -> np.ndarray:
-    "The task label as features [N, F]: one-hot over the zoo's tasks, then its raw values (formal) or sin, cos of the angle (mnist)."
+    "The task label as features [N, F], in the form the paper's label takes: the 3-hot offsets (formal; `three_hot`), or one-hot over the zoo's angles then sin, cos of the angle (mnist)."
+    if zoo.kind != 'mnist': return three_hot(np.asarray(zoo.tasks)).astype(np.float64)   # names every task, and reads unseen ones
     tasks = np.asarray(zoo.tasks, np.float64)
     index = np.unique(tasks, axis=0, return_inverse=True)[1].reshape(-1)
-    raw = np.concatenate([np.sin(np.radians(tasks)), np.cos(np.radians(tasks))], 1) if zoo.kind == 'mnist' else tasks
-    return np.concatenate([np.eye(index.max() + 1)[index], raw], 1)
+    return np.concatenate([np.eye(index.max() + 1)[index], np.sin(np.radians(tasks)), np.cos(np.radians(tasks))], 1)
 
 def _fit(prop: Property, x: np.ndarray, y: np.ndarray, predictor: str, seed: int):
     if prop.kind == 'offsets': return OffsetsPredictor(predictor, seed).fit(x, y)
