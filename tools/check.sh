@@ -26,4 +26,4 @@ OMP_NUM_THREADS=1 nbdev_test --n_workers "${RWR_TEST_WORKERS:-2}" --timing
 echo "== pytest"
 # two workers on two cores (pytest-xdist), one thread each; --dist loadfile keeps a file's tests, and so its module
 # fixtures (a zoo, trained runs), in one worker. Exit code 5 (no tests collected) fails the run like any other code.
-OMP_NUM_THREADS=1 python -m pytest -q -n "${RWR_TEST_WORKERS:-2}" --dist loadfile tests "$@"
+OMP_NUM_THREADS=1 python -m pytest -q -n "${RWR_TEST_WORKERS:-2}" --dist loadfile --durations=15 tests "$@"
