@@ -395,7 +395,7 @@ def test_rwr_reproduce_without_mnist_writes_nothing(tmp_path, monkeypatch):
     empty = tmp_path / 'no-mnist'; empty.mkdir()
     out = tmp_path / 'repro'
     assert_one_line(run('rwr_reproduce', '--tasks', 'mnist', '--mnist_root', empty, '--out', out, '--quiet'),
-                    f"MNIST not found: expected train-images-idx3-ubyte", str(empty / 'MNIST' / 'raw'))
+                    "MNIST not found: expected train-images-idx3-ubyte", str(empty / 'MNIST' / 'raw'))
     assert not out.exists()
 
 
