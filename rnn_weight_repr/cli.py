@@ -288,7 +288,7 @@ def _open_reproduction(out: Path, preset: str) -> dict:
     return timings
 
 @call_parse
-def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (CI, minutes; checks the plumbing only), small (a 2-core CPU with --workers 2: formal 97 min, mnist 29 min measured), paper (one GPU)
+def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (CI, minutes; checks the plumbing only), small (a 2-core CPU with --workers 2: formal about 2 h, mnist 29 min measured), paper (one GPU)
                   out: str = None,         # output folder (default: runs/PRESET)
                   tasks: str = 'formal',   # comma-separated: formal, mnist
                   device: str = None,      # cpu, cuda, … (default: a GPU if there is one)
