@@ -19,8 +19,8 @@ import torch
 from fastcore.script import call_parse
 
 from . import __version__
-from .console import FolderLock, check_device, check_out_folder, one_line_errors, read_json
-from .devices import TimeLimitReached, default_device, stop_time, time_is_up, worker_pool
+from .console import check_device, check_out_folder, one_line_errors, read_json
+from .devices import FolderLock, TimeLimitReached, default_device, stop_time, time_is_up, worker_pool
 from .emulation import TrainConfig, read_metrics, train_config, train_emulation
 from .encoders import ALL_ENCODERS
 from .report import evaluate_runs

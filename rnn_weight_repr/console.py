@@ -4,8 +4,7 @@
 
 # %% auto #0
 __all__ = ['STOPPED', 'INTERRUPTED', 'zoo_script', 'train_script', 'eval_script', 'reproduce_script', 'CommandError',
-           'one_line_errors', 'read_json', 'check_device', 'check_out_folder', 'FolderLock', 'script_parser',
-           'run_script']
+           'one_line_errors', 'read_json', 'check_device', 'check_out_folder', 'script_parser', 'run_script']
 
 # %% ../nbs/10a_console.ipynb #9037dee6
 import argparse, importlib, inspect, json, os, sys, typing
@@ -84,26 +83,6 @@ def check_out_folder(out, name: str = 'out') -> Path:
     if not existing.is_dir(): raise ValueError(f"{name}: cannot make the folder {out}: {existing} is a file")
     if not os.access(existing, os.W_OK | os.X_OK): raise ValueError(f"{name}: cannot write into {existing} (permission denied)")
     return out
-
-# %% ../nbs/10a_console.ipynb #5005106c
-try: import fcntl
-except ImportError: fcntl = None          # Windows: no lock (one command per folder is then up to the user)
-
-class FolderLock:
-    "An exclusive lock on `command`'s work in folder `path` (file `name` in it), held until `release` or until the process dies."
-    def __init__(self, path, name: str, command: str):
-        self.path = Path(path) / name
-        self.file = open(self.path, 'a+')
-        if fcntl is None: return
-        try: fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self.file.seek(0); holder = self.file.read().strip() or '?'; self.file.close()
-            raise ValueError(f"{path}: another {command} (pid {holder}) is working in this folder now; wait for it to finish, "
-                             "or stop it and run the command again") from None
-        self.file.seek(0); self.file.truncate(); self.file.write(str(os.getpid())); self.file.flush()
-
-    def release(self):
-        self.path.unlink(missing_ok=True); self.file.close()
 
 # %% ../nbs/10a_console.ipynb #a3f52de9
 def _spellings(name: str) -> list[str]:

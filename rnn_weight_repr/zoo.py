@@ -23,7 +23,7 @@ from tqdm.auto import tqdm
 
 from . import __version__
 from .languages import EOS, BOS, all_tasks, task_entropy
-from .devices import TimeLimitReached, barrier, default_device, rank_and_world, time_is_up, worker_pool
+from .devices import FolderLock, TimeLimitReached, barrier, default_device, lock_holder, rank_and_world, time_is_up, worker_pool
 from .lstm import LSTMSpec
 
 # %% ../nbs/02_zoo.ipynb #1b6e99d6
@@ -510,39 +510,15 @@ def train_and_write_chunk(config: ZooConfig, chunk: int, path, device='cpu', on_
     return chunk
 
 # %% ../nbs/02_zoo.ipynb #0677819d
-try: import fcntl
-except ImportError: fcntl = None          # Windows: no lock (one generator per folder is then up to the user)
-
 _LOCK = 'generating.lock'
 
-class GeneratorLock:
-    "An exclusive lock on generating the zoo in `path`, held until `release` or until this process dies."
-    def __init__(self, path):
-        self.file = open(Path(path) / _LOCK, 'a+')
-        if fcntl is None: return
-        try: fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self.file.seek(0); holder = self.file.read().strip() or '?'; self.file.close()
-            raise ZooError(f"{path}: another generator (pid {holder}) is generating this zoo now; "
-                           "wait for it to finish, or stop it and run the command again") from None
-        self.file.seek(0); self.file.truncate(); self.file.write(str(os.getpid())); self.file.flush()
-
-    def release(self):
-        (Path(self.file.name)).unlink(missing_ok=True); self.file.close()
+class GeneratorLock(FolderLock):
+    "An exclusive lock on generating the zoo in `path` (a `FolderLock` on `generating.lock`), held until `release` or until this process dies."
+    def __init__(self, path): super().__init__(path, _LOCK, 'generator', 'is generating this zoo now', ZooError)
 
 def generator_pid(path) -> int | None:
     "The pid of the generator working on the folder `path` now, or None (no lock file, or a stale one: its process died)."
-    file = Path(path) / _LOCK
-    if fcntl is None or not file.exists(): return None
-    try:
-        with open(file) as f:                     # read-only is enough to test a lock: a shared, read-only zoo folder works
-            try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                text = f.read().strip()
-                return int(text) if text.isdigit() else -1
-            fcntl.flock(f, fcntl.LOCK_UN)
-    except OSError: pass                          # unreadable: no generator can be named
-    return None
+    return lock_holder(Path(path) / _LOCK)
 
 # %% ../nbs/02_zoo.ipynb #10a09bee
 class _Progress:

@@ -367,7 +367,7 @@ def test_a_refused_argument_writes_nothing_and_the_corrected_retry_runs(script, 
 
 def test_a_second_rwr_reproduce_on_one_folder_is_refused(tmp_path):
     "Issue 35.8: while one rwr_reproduce works in a folder, another on the same --out is refused naming the first's pid."
-    from rnn_weight_repr.console import FolderLock
+    from rnn_weight_repr.devices import FolderLock
     out = tmp_path / 'repro'; out.mkdir()
     (out / 'reproduction.json').write_text(json.dumps(dict(preset='tiny')))
     held = FolderLock(out, 'reproducing.lock', 'rwr_reproduce')               # the first one, at work
