@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['TASKS', 'EVAL_SEEDS', 'EMULATION_SEEDS', 'SUPERVISED_STEPS', 'EMULATION_COLUMNS', 'TINY_NOTE', 'summarize_zoo',
            'rwr_zoo', 'run_folder', 'train_runs', 'reproduction_zoo_config', 'reproduce_task', 'plot_emulation_losses',
-           'emulation_rows', 'write_emulation_csv', 'read_emulation_csv', 'emulation_table', 'write_report',
-           'reported_tasks', 'rwr_reproduce']
+           'emulation_rows', 'write_emulation_csv', 'read_emulation_csv', 'emulation_table', 'nested_markdown',
+           'write_report', 'reported_tasks', 'rwr_reproduce']
 
 # %% ../nbs/10_cli.ipynb #f51fe01e
 import csv, json, math, os, re, time
@@ -228,7 +228,7 @@ def _verified(report) -> str:
     found = 'every one consistent' if report.ok else f"**{len(report.bad_rows)} inconsistent** (rows {report.bad_rows[:8]})"
     return f"{report.checked} snapshots replayed, {found}; largest per-step TV distance {report.max_distance:.1e}."
 
-def _demoted(markdown: str, levels: int) -> str:
+def nested_markdown(markdown: str, levels: int = 3) -> str:
     "`markdown` with every heading `levels` deeper, so that an included file sits under the including one's headings."
     return re.sub(r'^(#{1,6}) ', lambda m: '#' * min(6, len(m.group(1)) + levels) + ' ', markdown, flags=re.M)
 
@@ -252,7 +252,7 @@ def write_report(out: Path, preset: str, kinds, timings: dict, device) -> Path:
                   "of one training step's RNNs lie from their mean (0: one code per step, whatever the task).", "", *emulation_table(runs)]
         plot_emulation_losses(out, kind, EMULATION_SEEDS[preset]).savefig(out / kind / 'losses.png', dpi=100)
         lines += ["", f"![emulation losses and z gaps]({kind}/losses.png)", "", "### Downstream", "",
-                  _demoted((out / kind / 'eval' / 'results.md').read_text().strip(), 3), "",
+                  nested_markdown((out / kind / 'eval' / 'results.md').read_text().strip(), 3), "",
                   f"![codes, PCA]({kind}/eval/codes.png)", "", f"![predicted vs true]({kind}/eval/predictions.png)", ""]
     lines += ["## Stage times", "", "| stage | time | |", "|---|---:|---|"]
     timings = {k: v for k, v in timings.items() if k.split('/')[0] in kinds}   # the stages of the tasks reported
