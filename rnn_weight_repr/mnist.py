@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['ROOT_ENV', 'RAW_FILES', 'MNIST_MEAN', 'MNIST_STD', 'TILE', 'MNIST_STEPS', 'MNIST_PRESETS', 'MNISTNotFoundError',
            'mnist_root', 'load_mnist', 'is_eval_image', 'train_eval_indices', 'rotate', 'to_tiles', 'tile_sequences',
-           'classify', 'training_step', 'train_mnist_chunk']
+           'images_from_tiles', 'classify', 'training_step', 'train_mnist_chunk']
 
 # %% ../nbs/03_mnist_zoo.ipynb #a836ca0c
 import functools, os
@@ -104,6 +104,16 @@ def tile_sequences(images: Tensor, angles: Tensor) -> Tensor:
     "uint8 digits [M, B, 28, 28] and angles [M] → the RNNs' inputs [M, B, 50, 16]: a zero BOS tile, then the normalised tiles."
     pixels = rotate(images.float() / 255, angles)
     return F.pad(to_tiles((pixels - MNIST_MEAN) / MNIST_STD), (0, 0, 1, 0))
+
+# %% ../nbs/03_mnist_zoo.ipynb #d1def8e5
+def images_from_tiles(sequences: Tensor) -> Tensor:
+    "Tile sequences [..., 50, 16] (as `tile_sequences` makes and a zoo stores them) → the images [..., 28, 28] they show, pixels in [0, 1]."
+    side = 28 // TILE                                                                  # 7 tiles a side, BOS first
+    if sequences.shape[-2:] != (1 + side * side, TILE * TILE):
+        raise ValueError(f"sequences: expected [..., {1 + side * side}, {TILE * TILE}] tile sequences (BOS first), got {tuple(sequences.shape)}")
+    *lead, _, _ = sequences.shape
+    tiles = sequences[..., 1:, :].float().reshape(*lead, side, side, TILE, TILE).transpose(-3, -2)   # [..., 7, 4, 7, 4]
+    return (tiles.reshape(*lead, 28, 28) * MNIST_STD + MNIST_MEAN).clamp(0, 1)
 
 # %% ../nbs/03_mnist_zoo.ipynb #af27501d
 _DATA_BLOCK_STEPS = 50  # training batches are drawn this many steps at a time; part of what fixes a run's data

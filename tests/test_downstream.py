@@ -190,7 +190,11 @@ def test_mnist_zoo(tmp_path):
     result = rwr_eval('--zoo', zoo.path, '--runs', run, '--out', tmp_path / 'out', '--seeds', 1, tmp=tmp_path)
     assert result.returncode == 0, result.stderr
     table = read_table(tmp_path / 'out')
-    assert [r['model'] for r in table] == ['layerwise_statistics', 'random layerwise_statistics', 'task label', 'chance']
+    assert [r['model'] for r in table] == ['layerwise_statistics', 'random layerwise_statistics', 'digit answers', 'task label', 'chance']
+    answers = table[2]                                  # the behavioural baseline: classifiers' answers on fixed digits
+    assert answers['type'] == 'behavioural' and 0 <= float(answers['angle/val/mlp']) <= 180
+    digit_codes = np.load(tmp_path / 'out' / 'codes' / 'digit_answers.npy').astype(np.float64)   # 8 digits × 8 angles × 10 classes
+    assert digit_codes.shape == (len(zoo), 640) and np.allclose(digit_codes.reshape(len(zoo), 64, 10).sum(-1), 1, atol=1e-2)
     keys = [f'{p}/{s}/{m}' for p in ('eval_accuracy', 'generalisation_gap', 'angle', 'weight_decay', 'unseen_angle')
             for s in ('val', 'ood') for m in ('mlp', 'linear')]
     assert set(keys) <= set(table[0])
