@@ -71,9 +71,9 @@ SUPERVISED_STEPS = {'tiny': 10, 'small': 0, 'paper': 0}  # supervised baselines'
 
 def _duration(seconds: float) -> str: return f"{seconds / 60:.1f} min" if seconds >= 60 else f"{seconds:.0f} s"
 
-def _stage(timings: dict, key: str, done: bool, work, save=lambda: None):
-    "Run one stage and record its wall time; a stage already done keeps the time it took then, one stopped by the time limit adds its time so far as unfinished."
-    before, start = timings.get(key, {}), time.time()
+def _stage(timings: dict, key: str, done: bool, work, save=lambda: None, before: dict | None = None):
+    "Run one stage and record its wall time; a stage already done keeps the time it took then, one stopped by the time limit adds its time so far as unfinished (`before`: the stage's record when the call began, if `work` updates it on the way)."
+    before, start = (before if before is not None else timings.get(key, {})), time.time()
     spent = lambda: round((before['seconds'] if before.get('unfinished') else 0.0) + time.time() - start, 1)
     try: result = work()
     except TimeLimitReached:
@@ -153,11 +153,16 @@ def reproduce_task(kind: str, preset: str, out: Path, timings: dict, device=None
     runs = [run for _, run in jobs]
     log(f"[{kind}] downstream → {out / kind / 'eval'}")
     key, before = f'{kind}/downstream', timings.get(f'{kind}/downstream')
+    spent, start = (before['seconds'] if before and before.get('unfinished') else 0.0), time.time()
+    def model_done(message: str):   # after every model: a kill loses at most the model at work's share of the stage time
+        if not before or before.get('unfinished'):    # a finished stage's record stays until this call finishes
+            timings[key] = dict(seconds=round(spent + time.time() - start, 1), kept=False, unfinished=True); save()
+        log(f"  {message}")
     results = _stage(timings, key, False, lambda: evaluate_runs(zoo, runs, out / kind / 'eval', seeds=seeds or EVAL_SEEDS[preset],
                                                               partitions=EVAL_PARTITIONS[preset], inits=EVAL_INITS[preset],
-                                                              device=device, log=lambda m: log(f"  {m}"), stop_at=stop_at,
-                                                              supervised_steps=SUPERVISED_STEPS[preset]), save)
-    if before and all(r.get('cached') for r in results.values() if r['type'] in ('trained', 'random')):
+                                                              device=device, log=model_done, stop_at=stop_at,
+                                                              supervised_steps=SUPERVISED_STEPS[preset]), save, before)
+    if before and not before.get('unfinished') and all(r.get('cached') for r in results.values() if r['type'] in ('trained', 'random')):
         timings[key] = dict(before, kept=True); save()   # every evaluation came from the cache: its time is the earlier one
     return results
 
