@@ -6,6 +6,7 @@ interruption), then evaluates them downstream with the library's protocol and wr
     # train (run two of these at once, one per core, with disjoint jobs)
     python experiments/emulation_study.py train --zoo runs/small/formal/zoo --runs runs/study \
         --jobs interactive:1000:0,layerwise_statistics:1000:0
+    # in slices: --time_limit MINUTES stops after the step at hand, saved (exit status 75); the same command continues
     # a recipe variant: KEY=VALUE overrides of TrainConfig after a '/', separated by ';'
     python experiments/emulation_study.py train ... --jobs "interactive:1000:0/objective=foreign;sequences_per_rnn=4"
     # evaluate every finished run of --runs and write OUT/{results,scale}.csv, scale.png
@@ -28,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from rnn_weight_repr.devices import TimeLimitReached, stop_time, time_is_up
 from rnn_weight_repr.downstream import embed_zoo
 from rnn_weight_repr.report import random_codes
 from rnn_weight_repr.emulation import TrainConfig, code_spread, load_run, read_metrics, train_config, train_emulation
@@ -52,11 +54,14 @@ def parse_job(job: str) -> tuple[str, TrainConfig]:
 
 def train(args):
     torch.set_num_threads(args.threads)
-    zoo = Zoo.load(args.zoo)
-    for job in args.jobs.split(','):
+    zoo, stop_at = Zoo.load(args.zoo), stop_time(args.time_limit)
+    for n, job in enumerate(args.jobs.split(',')):
         name, config = parse_job(job)
+        if n and time_is_up(stop_at) and not (Path(args.runs) / name / 'result.json').exists():
+            raise SystemExit(print(f"stopped at the time limit before {name}; run the same command again to continue") or 75)
         start = time.time()
-        run = train_emulation(zoo, config, Path(args.runs) / name, device='cpu', resume=True, progress=False)
+        try: run = train_emulation(zoo, config, Path(args.runs) / name, device='cpu', resume=True, progress=False, stop_at=stop_at)
+        except TimeLimitReached as e: raise SystemExit(print(f"{e}; run the same command again to continue") or 75)
         last = read_metrics(run)[-1]
         print(f"{name}: {time.time() - start:.0f} s · val {last['val_loss']:.4f} · z gap val {last['z_gap_val']:.4f} "
               f"· same step {last['z_gap_same_step_val']:.4f}", flush=True)
@@ -319,6 +324,7 @@ def main(argv=None):
     parser.add_argument('--subzoos', default='', help='zoosize: folders holding subset-zoo runs (made by subzoo, trained there)')
     parser.add_argument('--shorter', default='runs/small/formal/runs', help='longer: the run folders of the shorter runs')
     parser.add_argument('--threads', type=int, default=1)
+    parser.add_argument('--time_limit', type=float, default=None, help='train: minutes; then stop after the step at hand, saved, exit status 75')
     args = parser.parse_args(argv)
     dict(train=train, evaluate=evaluate, figure=figure, clones=clones, subzoo=subzoo, zoosize=zoosize, longer=longer)[args.command](args)
 
