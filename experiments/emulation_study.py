@@ -89,11 +89,14 @@ def untrained_spread(encoder: str, zoo: Zoo, inits: int = 3, split: str = 'val')
     return {k: float(np.mean([s[k] for s in spreads])) for k in spreads[0]}
 
 
+PRESET_OBJECTIVE = train_config('small').objective     # what an untagged run was trained under
+
+
 def objective_pairs(results: dict) -> list[tuple[str, str]]:
     "(row under another objective, row of the paper's objective) for each pair of trained rows of one encoder and length."
     def recipe(label):                              # 'ENCODER-STEPS' and the objective of a row's runs, seeds set aside
         names = {run.split('[')[-1].rstrip(']') for run in results[label]['runs']}
-        keys = {(re.sub(r'-seed\d+', '', n.split('-objective=')[0]), n.partition('-objective=')[2] or 'own') for n in names}
+        keys = {(re.sub(r'-seed\d+', '', n.split('-objective=')[0]), n.partition('-objective=')[2] or PRESET_OBJECTIVE) for n in names}
         return keys.pop() if len(keys) == 1 else None
     rows = {key: label for label, r in results.items() if r['type'] == 'trained' and (key := recipe(label))}
     return [(label, rows[(length, 'own')]) for (length, objective), label in rows.items()
@@ -107,7 +110,7 @@ def evaluate(args):
     zoo = Zoo.load(args.zoo)
     runs = sorted(p for p in Path(args.runs).iterdir() if (p / 'result.json').exists())
     if args.only: runs = [r for r in runs if any(r.name.startswith(o) for o in args.only.split(','))]
-    if not args.variants: runs = [r for r in runs if '=' not in r.name]              # recipe variants only when asked
+    if not args.variants: runs = [r for r in runs if _on_the_scale(r.name)]          # other recipe variants only when asked
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     results = evaluate_runs(zoo, runs, out / 'eval', seeds=args.seeds, log=lambda m: print(m, flush=True))
     if pairs := objective_pairs(results):                       # each other objective minus the paper's, same encoder and steps
