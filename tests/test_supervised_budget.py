@@ -2,7 +2,6 @@
 import importlib.util
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from rnn_weight_repr.downstream import evaluated_rows, property_named
