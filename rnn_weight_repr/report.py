@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['CACHE_VERSION', 'random_codes', 'evaluate_run', 'check_run', 'evaluate_runs', 'comparisons', 'write_results',
-           'recompute_results', 'rwr_eval']
+           'recompute_results', 'add_supervised', 'rwr_eval', 'rwr_recompute']
 
 # %% ../nbs/09b_report.ipynb #c2336d3a
 import csv, hashlib, json, re, shutil, sys, time
@@ -22,7 +22,7 @@ from .emulation import TrainConfig, _run_identity, build_model, load_checkpoint,
 from .clones import clone_quality
 from .baselines import BEHAVIOURAL, behavioural_baseline
 from .supervised import SupervisedConfig, supervised_scores
-from .codes import kept_precision, load_codes, save_codes
+from .codes import KeptCodes, kept_precision, load_codes, save_codes
 from .downstream import (Protocol, bootstrap_weights, embed_zoo, evaluate_codes,
                                         exact_task_rows, paired_difference, plot_codes, plot_predictions, properties,
                                         summarise, task_features, _task_ids)
@@ -267,6 +267,17 @@ def _variant(config: TrainConfig) -> str:
     "What tells apart runs of the same encoder: its size preset and any single sizes, e.g. 'small, num_parallel=2'."
     return ', '.join([config.encoder_preset] + [f"{k}={v}" for k, v in sorted(config.encoder_sizes.items())])
 
+def _baselines(configs: dict[str, TrainConfig]):
+    "One baseline per kind and size of encoder among the rows' `configs` ({row: config}): {key: config}, {row: key}, and how a baseline row of a kind is named (e.g. 'random nfn'; the variant too where an encoder comes in several)."
+    baselines, baseline_of = {}, {}
+    for row, config in configs.items():
+        key = json.dumps([config.encoder, config.encoder_preset, config.encoder_sizes, config.code_size], sort_keys=True)
+        baselines.setdefault(key, config); baseline_of[row] = key
+    presets = {c.encoder: set() for c in baselines.values()}
+    for c in baselines.values(): presets[c.encoder].add(json.dumps([c.encoder_preset, c.encoder_sizes]))
+    label = lambda kind, config: f"{kind} {config.encoder}" + (f" ({_variant(config)})" if len(presets[config.encoder]) > 1 else '')
+    return baselines, baseline_of, label
+
 def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 100, clone_rows: int = 128,
                   batch_size: int = 256, device=None, any_zoo: bool = False, log=None, overwrite: bool = False,
                   partitions: int = 10, inits: int = 3, min_step: int = 1, min_performance: float = 0.3,
@@ -290,13 +301,8 @@ def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 
     settings = dict(version=CACHE_VERSION, zoo=_zoo_fingerprint(zoo), protocol=protocol.fitting())
     log = log or (lambda message: None)
 
-    baselines, baseline_of = {}, {}
-    for group, members in groups.items():       # one random encoder per kind and size among the runs
-        config = TrainConfig(**identities[members[0]]['train'])
-        key = json.dumps([config.encoder, config.encoder_preset, config.encoder_sizes, config.code_size], sort_keys=True)
-        baselines.setdefault(key, config); baseline_of[group] = key
-    presets = {c.encoder: set() for c in baselines.values()}
-    for c in baselines.values(): presets[c.encoder].add(json.dumps([c.encoder_preset, c.encoder_sizes]))
+    baselines, baseline_of, baseline_label = _baselines({group: TrainConfig(**identities[members[0]]['train'])
+                                                         for group, members in groups.items()})
     behavioural = zoo.kind in BEHAVIOURAL          # the kind's code made without learning (chapter Behavioural baselines)
     computed = 0                                   # evaluations this call computed (not read from the cache)
     def in_time(done: int):
@@ -315,7 +321,7 @@ def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 
     results = _trained_rows(groups, labels, evaluated)
 
     for n, (key, config) in enumerate(baselines.items()):
-        label = f"random {config.encoder}" + (f" ({_variant(config)})" if len(presets[config.encoder]) > 1 else '')
+        label = baseline_label('random', config)
         results[label] = _evaluate_random(label, config, zoo, out, settings, protocol, batch_size, device,
                                           lambda: in_time(len(labels) + n))
         computed += not results[label].get('cached')
@@ -323,7 +329,7 @@ def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 
         log(_done(label, results[label]))
 
     for n, (key, config) in enumerate(baselines.items() if supervised_steps else ()):
-        label = f"supervised {config.encoder}" + (f" ({_variant(config)})" if len(presets[config.encoder]) > 1 else '')
+        label = baseline_label('supervised', config)
         results[label] = _evaluate_supervised(label, config, supervised_steps, zoo, out, settings, protocol, device,
                                               lambda: in_time(len(labels) + len(baselines) + n))
         computed += not results[label].get('cached')
@@ -510,6 +516,18 @@ def write_results(results: dict[str, dict], zoo: Zoo, out, protocol: Protocol | 
     return out / 'results.md'
 
 # %% ../nbs/09b_report.ipynb #7d31f0d1
+def _kept_results(kept: KeptCodes, protocol: Protocol) -> dict[str, dict]:
+    "Every row of `kept` scored again from its codes under `protocol`; what codes cannot give (clones, supervised rows) as kept."
+    scored = {}
+    def member(key: str) -> dict:
+        if key not in scored:
+            from_codes = _arrays(_jsonable(evaluate_codes(kept.codes(key), kept.zoo, protocol))) if 'array' in kept.members[key] else {}
+            scored[key] = from_codes | _arrays(kept.members[key].get('scores', {}))
+        return scored[key]
+    fixed = {'task label': _label_row, 'chance': _chance_row}
+    return {label: fixed[m['type']](kept.zoo, protocol) if m['type'] in fixed else dict(m, members=[member(k) for k in m['members']])
+            for label, m in kept.models.items()}
+
 def recompute_results(codes_file, out, only=None, **changes) -> dict[str, dict]:
     "From an evaluation's `codes.npz` alone, write its results.md, results.csv and differences.csv again into `out` with the protocol it was made with, or with `changes` to it (e.g. `min_performance=0`); `only`: just these rows (and the differences between them); {label: result}."
     kept = load_codes(codes_file)
@@ -518,20 +536,57 @@ def recompute_results(codes_file, out, only=None, **changes) -> dict[str, dict]:
             raise ValueError(f"only: {unknown[0]!r} is not a row of {codes_file}; it has {list(kept.models)}")
         kept.models = {label: m for label, m in kept.models.items() if label in only}
         kept.pairs = [p for p in kept.pairs if set(p) <= set(only)]
-    zoo, protocol, scored = kept.zoo, replace(Protocol(**kept.protocol), **changes), {}
+    protocol = replace(Protocol(**kept.protocol), **changes)
     if changes and any(m['type'] == 'supervised' for m in kept.models.values()):
         raise ValueError(f"{codes_file}: a supervised row's scores were made under the recorded protocol; recompute it unchanged")
-    def member(key: str) -> dict:
-        if key not in scored:
-            from_codes = _arrays(_jsonable(evaluate_codes(kept.codes(key), zoo, protocol))) if 'array' in kept.members[key] else {}
-            scored[key] = from_codes | _arrays(kept.members[key].get('scores', {}))
-        return scored[key]
-    fixed = {'task label': _label_row, 'chance': _chance_row}
-    results = {label: fixed[m['type']](zoo, protocol) if m['type'] in fixed else dict(m, members=[member(k) for k in m['members']])
-               for label, m in kept.models.items()}
+    results = _kept_results(kept, protocol)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    write_results(results, zoo, out, protocol, kept.pairs)
+    write_results(results, kept.zoo, out, protocol, kept.pairs)
     return results
+
+
+# %% ../nbs/09b_report.ipynb #ab19e111
+_AFTER_SUPERVISED = ('behavioural', 'task label', 'chance')   # the rows a table lists after the supervised ones
+
+def add_supervised(codes_file, zoo: Zoo, out, steps: int, device=None, stop_at: float | None = None, log=None) -> dict[str, dict]:
+    "An evaluation's tables from its `codes.npz` with a `supervised` row added per encoder: trained end to end for `steps` steps on `zoo` (the zoo the codes were made on) under the recorded protocol, as `rwr_eval --supervised_steps` would have; results.md, results.csv, differences.csv and a codes.npz holding the new rows into `out` (the models in out/supervised, resumable like `rwr_eval`); {label: result}."
+    if steps < 1: raise ValueError(f"steps: expected a positive number of supervised training steps, got {steps}")
+    kept = load_codes(codes_file)
+    if zoo.fingerprint() != kept.zoo.fingerprint():
+        raise ValueError(f"zoo: {codes_file} was made on the zoo {kept.zoo.path} (fingerprint {kept.zoo.fingerprint()}), "
+                         f"got {zoo.path} (fingerprint {zoo.fingerprint()}): give the zoo the codes were made on")
+    if had := [label for label, m in kept.models.items() if m['type'] == 'supervised']:
+        raise ValueError(f"{codes_file}: already holds supervised rows ({', '.join(had)}); recompute_results shows them")
+    protocol, out, log = Protocol(**kept.protocol), Path(out), log or (lambda message: None)
+    (out / 'cache').mkdir(parents=True, exist_ok=True)
+    settings = dict(version=CACHE_VERSION, zoo=_zoo_fingerprint(zoo), protocol=protocol.fitting())   # as evaluate_runs: one cache
+    trained = {label: m for label, m in kept.models.items() if m['type'] == 'trained'}
+    baselines, baseline_of, baseline_label = _baselines({label: TrainConfig(**kept.members[m['members'][0]]['identity']['train'])
+                                                         for label, m in trained.items()})
+    results, supervised, computed = _kept_results(kept, protocol), {}, 0
+    def in_time():
+        "Called before a model is trained (one in the cache is read whatever the time): once one is, past the limit, stop."
+        if computed and time_is_up(stop_at):
+            raise TimeLimitReached(f"{out}: stopped at the time limit with {len(supervised)} of {len(baselines)} supervised "
+                                   "models trained (kept in its cache)")
+    for key, config in baselines.items():
+        label = baseline_label('supervised', config)
+        supervised[label] = _evaluate_supervised(label, config, steps, zoo, out, settings, protocol, device, in_time)
+        computed += not supervised[label].get('cached')
+        for row in trained:
+            if baseline_of[row] == key: results[row]['supervised'] = kept.models[row]['supervised'] = label
+        log(_done(label, supervised[label]))
+    results = {**{k: r for k, r in results.items() if r['type'] not in _AFTER_SUPERVISED}, **supervised,
+               **{k: r for k, r in results.items() if r['type'] in _AFTER_SUPERVISED}}
+    write_results(results, zoo, out, protocol, kept.pairs)
+    members = {key: {k: v for k, v in m.items() if k != 'array'} | (dict(codes=kept.codes(key)) if 'array' in m else {})
+               for key, m in kept.members.items()} | {label: dict(scores=_jsonable(r['members'][0])) for label, r in supervised.items()}
+    models = {label: kept.models[label] if label in kept.models else
+              dict(type='supervised', step='', encoder=r['encoder'], baseline=None, supervised=None, members=[label])
+              for label, r in results.items()}
+    save_codes(out / 'codes.npz', zoo, models, members, kept.protocol, kept.pairs)
+    return results
+
 
 # %% ../nbs/09b_report.ipynb #e973f956
 @call_parse
@@ -566,3 +621,29 @@ def rwr_eval(zoo: str,                    # zoo folder the runs were trained on
         evaluate_runs(Zoo.load(zoo), runs, out, seeds, clone_samples, clone_rows, batch_size, device, any_zoo, log, overwrite,
                       partitions, inits, min_step, min_performance, resamples, stop_at=stop_at, supervised_steps=supervised_steps)
     print(out / 'results.md')   # returns None: a console script's return value becomes its exit status
+
+# %% ../nbs/09b_report.ipynb #1a1347b1
+@call_parse
+def rwr_recompute(codes: str,                   # an evaluation's codes.npz (rwr_eval's --out holds one)
+                  out: str,                     # folder for the new results.md, results.csv and differences.csv
+                  zoo: str = None,              # the zoo the codes were made on (needed only with --supervised_steps)
+                  supervised_steps: int = 0,    # > 0: add each encoder trained end to end on the paper's label for this many steps
+                  min_performance: float = None,  # exact task: another performance floor (default: the recorded one)
+                  device: str = None,           # cpu, cuda, cuda:1, … (default: a GPU if there is one)
+                  time_limit: float = None,     # minutes: then no new supervised model begins, exit status 75 (the same command continues)
+                  quiet: bool = False):         # print only the result's path
+    "Write an evaluation's tables again from its kept codes: under another performance floor, or with supervised rows added."
+    log = None if quiet else (lambda message: print(message, file=sys.stderr))
+    with one_line_errors('rwr_recompute'):
+        out, device, stop_at = check_out_folder(out), check_device(device), stop_time(time_limit)
+        if supervised_steps < 0: raise ValueError(f"--supervised_steps: expected 0 (none) or more, got {supervised_steps}")
+        if min_performance is not None and not 0 <= min_performance <= 1:
+            raise ValueError(f"--min_performance: expected a fraction in [0, 1], got {min_performance}")
+        if supervised_steps and min_performance is not None:
+            raise ValueError("--min_performance: supervised rows are trained under the recorded protocol; add them first, then recompute")
+        if supervised_steps and zoo is None: raise ValueError("--zoo: expected the zoo the codes were made on, to train the supervised rows")
+        if supervised_steps:
+            add_supervised(codes, Zoo.load(zoo), out, supervised_steps, device, stop_at, log)
+        else: recompute_results(codes, out, **({} if min_performance is None else dict(min_performance=min_performance)))
+    print(Path(out) / 'results.md')
+

@@ -1,4 +1,4 @@
-"""Every fault a user can make with the four console scripts is one line on stderr, exit status 2, no traceback, and
+"""Every fault a user can make with the five console scripts is one line on stderr, exit status 2, no traceback, and
 loses nothing; runs keep their zoo by content, so a moved `runs/` folder still resumes and evaluates (issue 14)."""
 import hashlib, io, json, os, shutil, subprocess, sys
 from contextlib import redirect_stderr, redirect_stdout
@@ -16,7 +16,7 @@ from rnn_weight_repr.zoo import Zoo, generate_zoo, zoo_config
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, 'PYTHONUNBUFFERED': '1', 'OMP_NUM_THREADS': '1'}
-SCRIPTS = ('rwr_zoo', 'rwr_train', 'rwr_eval', 'rwr_reproduce')
+SCRIPTS = ('rwr_zoo', 'rwr_train', 'rwr_eval', 'rwr_recompute', 'rwr_reproduce')
 
 
 def run(script, *args, installed=False):
@@ -25,7 +25,7 @@ def run(script, *args, installed=False):
         return subprocess.run([BIN / script, *map(str, args)], env=ENV, capture_output=True, text=True, timeout=600)
     from rnn_weight_repr import console
     entry = {'rwr_zoo': console.zoo_script, 'rwr_train': console.train_script, 'rwr_eval': console.eval_script,
-             'rwr_reproduce': console.reproduce_script}[script]
+             'rwr_recompute': console.recompute_script, 'rwr_reproduce': console.reproduce_script}[script]
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         try: status = entry([str(a) for a in args])
@@ -54,8 +54,22 @@ def trained(zoo, tmp_path_factory):
     return train_emulation(zoo, config, tmp_path_factory.mktemp('runs') / 'stats', device='cpu', progress=False)
 
 
+_EVALUATIONS = {}
+
+def kept_codes(zoo, trained) -> Path:
+    "The codes.npz of a quick evaluation of `trained` (made once, beside the run's folder)."
+    if trained not in _EVALUATIONS:
+        from rnn_weight_repr.report import evaluate_runs
+        out = Path(trained).parent / 'eval'
+        evaluate_runs(zoo, [trained], out, seeds=1, clone_samples=5, device='cpu', min_performance=0, partitions=2, inits=1, resamples=50)
+        _EVALUATIONS[trained] = out / 'codes.npz'
+    return _EVALUATIONS[trained]
+
+
 def args_for(script, zoo, trained, out):
-    "The least a script needs, with `out` as its output folder."
+    "The least a script needs, with `out` as its output folder (rwr_recompute: adding supervised rows, which needs the zoo)."
+    if script == 'rwr_recompute':
+        return ['--codes', kept_codes(zoo, trained), '--zoo', zoo.path, '--supervised_steps', 2, '--out', out, '--quiet']
     return {'rwr_zoo': ['formal', '--out', out, '--quiet'],
             'rwr_train': ['--zoo', zoo.path, '--encoder', 'flat', '--out', out, '--quiet'],
             'rwr_eval': ['--zoo', zoo.path, '--runs', trained, '--out', out, '--quiet'],
@@ -87,7 +101,7 @@ def test_help_shows_every_default(script):
     assert result.returncode == 0, result.stderr
     from rnn_weight_repr import cli, console, report
     func = {'rwr_zoo': cli.rwr_zoo, 'rwr_train': emulation.rwr_train, 'rwr_eval': report.rwr_eval,
-            'rwr_reproduce': cli.rwr_reproduce}[script]
+            'rwr_recompute': report.rwr_recompute, 'rwr_reproduce': cli.rwr_reproduce}[script]
     parser = console.script_parser(func, ('kind',) if script == 'rwr_zoo' else ())
     for action in parser._actions:
         if action.option_strings and not action.required and action.dest != 'help':
@@ -408,3 +422,13 @@ def test_a_cut_short_metrics_file_is_named_not_shown_as_nan(trained, tmp_path):
     with pytest.raises(ValueError, match=rf"{copy / 'metrics.csv'}: line \d+ is damaged"): read_metrics(copy)
     (copy / 'metrics.csv').write_text(text.replace('\n10,', '\nx,', 1))    # a number that is not one
     with pytest.raises(ValueError, match="is damaged .*could not convert"): read_metrics(copy)
+
+
+def test_rwr_recompute_refuses_what_is_not_codes(zoo, trained, tmp_path):
+    (tmp_path / 'codes.npz').write_bytes(b'not a zip file')
+    assert_one_line(run('rwr_recompute', '--codes', tmp_path / 'codes.npz', '--out', tmp_path / 'out'), 'not a readable codes file')
+    assert_one_line(run('rwr_recompute', '--codes', kept_codes(zoo, trained), '--out', tmp_path / 'out', '--supervised_steps', 2),
+                    '--zoo: expected the zoo the codes were made on')
+    result = run('rwr_recompute', *args_for('rwr_recompute', zoo, trained, tmp_path / 'out'))
+    assert result.returncode == 0, result.stderr
+    assert 'supervised layerwise_statistics' in (tmp_path / 'out' / 'results.csv').read_text()
