@@ -548,8 +548,9 @@ def recompute_results(codes_file, out, only=None, **changes) -> dict[str, dict]:
 # %% ../nbs/09b_report.ipynb #ab19e111
 _AFTER_SUPERVISED = ('behavioural', 'task label', 'chance')   # the rows a table lists after the supervised ones
 
-def add_supervised(codes_file, zoo: Zoo, out, steps: int, device=None, stop_at: float | None = None, log=None) -> dict[str, dict]:
-    "An evaluation's tables from its `codes.npz` with a `supervised` row added per encoder: trained end to end for `steps` steps on `zoo` (the zoo the codes were made on) under the recorded protocol, as `rwr_eval --supervised_steps` would have; results.md, results.csv, differences.csv and a codes.npz holding the new rows into `out` (the models in out/supervised, resumable like `rwr_eval`); {label: result}."
+def add_supervised(codes_file, zoo: Zoo, out, steps: int, device=None, stop_at: float | None = None, log=None,
+                   encoders=None) -> dict[str, dict]:
+    "An evaluation's tables from its `codes.npz` with a `supervised` row added per encoder: trained end to end for `steps` steps on `zoo` (the zoo the codes were made on) under the recorded protocol, as `rwr_eval --supervised_steps` would have; results.md, results.csv, differences.csv and a codes.npz holding the new rows into `out` (the models in out/supervised, resumable like `rwr_eval`); `encoders`: only these (e.g. one list per process, then all in a last call that reads them from the cache); {label: result}."
     if steps < 1: raise ValueError(f"steps: expected a positive number of supervised training steps, got {steps}")
     kept = load_codes(codes_file)
     if zoo.fingerprint() != kept.zoo.fingerprint():
@@ -563,6 +564,10 @@ def add_supervised(codes_file, zoo: Zoo, out, steps: int, device=None, stop_at: 
     trained = {label: m for label, m in kept.models.items() if m['type'] == 'trained'}
     baselines, baseline_of, baseline_label = _baselines({label: TrainConfig(**kept.members[m['members'][0]]['identity']['train'])
                                                          for label, m in trained.items()})
+    if encoders is not None:
+        if unknown := sorted(set(encoders) - {c.encoder for c in baselines.values()}):
+            raise ValueError(f"encoders: {unknown[0]!r} is not an encoder of {codes_file}; it has {sorted({c.encoder for c in baselines.values()})}")
+        baselines = {key: config for key, config in baselines.items() if config.encoder in encoders}
     results, supervised, computed = _kept_results(kept, protocol), {}, 0
     def in_time():
         "Called before a model is trained (one in the cache is read whatever the time): once one is, past the limit, stop."
@@ -628,6 +633,7 @@ def rwr_recompute(codes: str,                   # an evaluation's codes.npz (rwr
                   out: str,                     # folder for the new results.md, results.csv and differences.csv
                   zoo: str = None,              # the zoo the codes were made on (needed only with --supervised_steps)
                   supervised_steps: int = 0,    # > 0: add each encoder trained end to end on the paper's label for this many steps
+                  encoders: list[str] = None,   # with --supervised_steps: only these encoders (default: every one in the codes)
                   min_performance: float = None,  # exact task: another performance floor (default: the recorded one)
                   device: str = None,           # cpu, cuda, cuda:1, … (default: a GPU if there is one)
                   time_limit: float = None,     # minutes: then no new supervised model begins, exit status 75 (the same command continues)
@@ -643,7 +649,7 @@ def rwr_recompute(codes: str,                   # an evaluation's codes.npz (rwr
             raise ValueError("--min_performance: supervised rows are trained under the recorded protocol; add them first, then recompute")
         if supervised_steps and zoo is None: raise ValueError("--zoo: expected the zoo the codes were made on, to train the supervised rows")
         if supervised_steps:
-            add_supervised(codes, Zoo.load(zoo), out, supervised_steps, device, stop_at, log)
+            add_supervised(codes, Zoo.load(zoo), out, supervised_steps, device, stop_at, log, encoders)
         else: recompute_results(codes, out, **({} if min_performance is None else dict(min_performance=min_performance)))
     print(Path(out) / 'results.md')
 
