@@ -17,8 +17,7 @@ def cut_codes(codes_file, rows: list[str], out) -> Path:
     chosen = {label: m for label, m in kept.models.items()
               if label in rows or label.removeprefix('random ') in rows or m['type'] in ('behavioural', 'task label', 'chance')}
     keys = {key for m in chosen.values() for key in m['members']}
-    members = {key: {f: v for f, v in m.items() if f != 'array'} | ({'codes': kept.codes(key)} if 'array' in m else {})
-               for key, m in kept.members.items() if key in keys}
+    members = {key: m for key, m in kept.writable_members().items() if key in keys}
     pairs = [p for p in kept.pairs if set(p) <= set(chosen)]
     return save_codes(out, kept.zoo, chosen, members, kept.protocol, pairs)
 

@@ -82,6 +82,11 @@ class KeptCodes:
         if 'array' not in self.members[key]: raise KeyError(f"{self.path}: member {key!r} keeps per-row scores, no codes")
         return self.arrays[f"codes/{self.members[key]['array']}"].astype(np.float32)
 
+    def writable_members(self) -> dict:
+        "Its members as `save_codes` takes them (each one's codes in place of its array's name): to write the file again with rows added, cut or changed."
+        return {key: {k: v for k, v in m.items() if k != 'array'} | ({'codes': self.codes(key)} if 'array' in m else {})
+                for key, m in self.members.items()}
+
 def load_codes(path) -> KeptCodes:
     "Read a `codes.npz` written by `save_codes` (no pickle is ever loaded)."
     path = Path(path)

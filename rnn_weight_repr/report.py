@@ -584,8 +584,7 @@ def add_supervised(codes_file, zoo: Zoo, out, steps: int, device=None, stop_at: 
     results = {**{k: r for k, r in results.items() if r['type'] not in _AFTER_SUPERVISED}, **supervised,
                **{k: r for k, r in results.items() if r['type'] in _AFTER_SUPERVISED}}
     write_results(results, zoo, out, protocol, kept.pairs)
-    members = {key: {k: v for k, v in m.items() if k != 'array'} | (dict(codes=kept.codes(key)) if 'array' in m else {})
-               for key, m in kept.members.items()} | {label: dict(scores=_jsonable(r['members'][0])) for label, r in supervised.items()}
+    members = kept.writable_members() | {label: dict(scores=_jsonable(r['members'][0])) for label, r in supervised.items()}
     models = {label: kept.models[label] if label in kept.models else
               dict(type='supervised', step='', encoder=r['encoder'], baseline=None, supervised=None, members=[label])
               for label, r in results.items()}
