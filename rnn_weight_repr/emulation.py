@@ -259,7 +259,7 @@ def code_shuffle(groups, seed: int = 0) -> np.ndarray:
 
 def code_spread(codes, groups) -> float:
     "Root-mean-square distance of the unit codes z/|z| [R, code] to the mean unit code of their group (e.g. their training step)."
-    units = F.normalize(torch.as_tensor(codes).double(), dim=-1)
+    units = F.normalize(torch.as_tensor(codes).detach().cpu().double(), dim=-1)   # a few hundred rows: on the CPU, wherever z was made
     groups = torch.as_tensor(np.unique(np.asarray(groups), return_inverse=True)[1].reshape(-1))
     means = torch.zeros(int(groups.max()) + 1, units.shape[1], dtype=units.dtype).index_add_(0, groups, units)
     means /= torch.bincount(groups)[:, None]
@@ -454,7 +454,7 @@ def _restore(out: Path, model: nn.Module, optimizer, batches: torch.Generator, d
     "Load the run's checkpoint, if there is one, into model, optimiser and batch sampler: (its step, the metrics up to it, the loss window since the last evaluation and the seconds trained)."
     if not (out / 'checkpoint.pt').exists(): return 0, [], {}
     state = load_checkpoint(out / 'checkpoint.pt', device)
-    model.load_state_dict(state['model']); optimizer.load_state_dict(state['optimizer']); batches.set_state(state['generator'])
+    model.load_state_dict(state['model']); optimizer.load_state_dict(state['optimizer']); batches.set_state(state['generator'].cpu())  # map_location took the CPU sampler's state to the device too
     return state['step'], [m for m in read_metrics(out) if m['step'] <= state['step']], state.get('window', {})
 
 # %% ../nbs/08_emulation.ipynb #bcce011c
