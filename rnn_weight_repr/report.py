@@ -550,7 +550,7 @@ _AFTER_SUPERVISED = ('behavioural', 'task label', 'chance')   # the rows a table
 
 def add_supervised(codes_file, zoo: Zoo, out, steps: int, device=None, stop_at: float | None = None, log=None,
                    encoders=None) -> dict[str, dict]:
-    "An evaluation's tables from its `codes.npz` with a `supervised` row added per encoder: trained end to end for `steps` steps on `zoo` (the zoo the codes were made on) under the recorded protocol, as `rwr_eval --supervised_steps` would have; results.md, results.csv, differences.csv and a codes.npz holding the new rows into `out` (the models in out/supervised, resumable like `rwr_eval`); `encoders`: only these (e.g. one list per process, then all in a last call that reads them from the cache); {label: result}."
+    "An evaluation's tables from its `codes.npz` with a `supervised` row added per encoder: trained end to end for `steps` steps on `zoo` (the zoo the codes were made on) under the recorded protocol, as `rwr_eval --supervised_steps` would have; results.md, results.csv, differences.csv and a codes.npz holding the new rows into `out` (the models in out/supervised, resumable like `rwr_eval`); `encoders`: train only these and return their {label: result}, writing no tables (one list per process, in parallel; then a call without it reads them all from the cache and writes the tables); else {label: result} of every row."
     if steps < 1: raise ValueError(f"steps: expected a positive number of supervised training steps, got {steps}")
     kept = load_codes(codes_file)
     if zoo.fingerprint() != kept.zoo.fingerprint():
@@ -568,7 +568,7 @@ def add_supervised(codes_file, zoo: Zoo, out, steps: int, device=None, stop_at: 
         if unknown := sorted(set(encoders) - {c.encoder for c in baselines.values()}):
             raise ValueError(f"encoders: {unknown[0]!r} is not an encoder of {codes_file}; it has {sorted({c.encoder for c in baselines.values()})}")
         baselines = {key: config for key, config in baselines.items() if config.encoder in encoders}
-    results, supervised, computed = _kept_results(kept, protocol), {}, 0
+    supervised, computed = {}, 0
     def in_time():
         "Called before a model is trained (one in the cache is read whatever the time): once one is, past the limit, stop."
         if computed and time_is_up(stop_at):
@@ -578,9 +578,11 @@ def add_supervised(codes_file, zoo: Zoo, out, steps: int, device=None, stop_at: 
         label = baseline_label('supervised', config)
         supervised[label] = _evaluate_supervised(label, config, steps, zoo, out, settings, protocol, device, in_time)
         computed += not supervised[label].get('cached')
-        for row in trained:
-            if baseline_of[row] == key: results[row]['supervised'] = kept.models[row]['supervised'] = label
         log(_done(label, supervised[label]))
+    if encoders is not None: return supervised          # one process's share: the kept rows are scored by the call that writes the tables
+    results = _kept_results(kept, protocol)
+    for row in trained:
+        results[row]['supervised'] = kept.models[row]['supervised'] = baseline_label('supervised', baselines[baseline_of[row]])
     results = {**{k: r for k, r in results.items() if r['type'] not in _AFTER_SUPERVISED}, **supervised,
                **{k: r for k, r in results.items() if r['type'] in _AFTER_SUPERVISED}}
     write_results(results, zoo, out, protocol, kept.pairs)
