@@ -21,6 +21,7 @@ RESULTS = Path(__file__).resolve().parents[1] / 'nbs' / 'results'
 RECORDED = [('small-all-tasks', ['interactive', 'chance']),
             ('small-mnist-now', ['digit answers', 'chance']),
             ('small-paper-protocol', ['sample statistics', 'chance']),
+            ('small-all-tasks/supervised', ['supervised parameter_transformer', 'chance']),
             ('objective-study/interactive-3000', ['interactive [interactive-3000-seed0-objective=own]', 'chance'])]
 OBJECTIVE, OWN = RECORDED[-1][0], RECORDED[-1][1][0]
 # per predictor: the linear probes to the printed digits; the MLP within what another CPU's rounding moves it (above)
