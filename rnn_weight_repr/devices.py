@@ -7,7 +7,7 @@ __all__ = ['default_device', 'process_group_backend', 'rank_and_world', 'barrier
            'lock_holder', 'TimeLimitReached', 'stop_time', 'time_is_up']
 
 # %% ../nbs/00b_devices.ipynb #469e2962
-import multiprocessing, os, threading, time
+import atexit, multiprocessing, os, threading, time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -36,6 +36,7 @@ def rank_and_world(device=None) -> tuple[int, int]:
         device = torch.device(device) if device is not None else default_device()
         if device.type == 'cuda': torch.cuda.set_device(device)   # before the group: NCCL binds each rank to its current GPU
         dist.init_process_group(process_group_backend(device, world))
+        atexit.register(dist.destroy_process_group)   # left to interpreter teardown, gloo's threads can abort the process
     return dist.get_rank(), world
 
 def barrier(world: int):
