@@ -366,6 +366,7 @@ def load_checkpoint(path, device='cpu') -> dict:
                          "disk); it was not used: train the run again in a new folder, or restore the file")
     if bad := [name for name, t in state['model'].items() if t.is_floating_point() and not torch.isfinite(t).all()]:
         raise ValueError(f"{path}: holds NaN or infinite weights ({', '.join(bad[:3])}); it was not used: train the run again")
+    state['generator'] = state['generator'].cpu()         # a CPU sampler's state, which map_location moved to the device too
     return state
 
 def read_metrics(run_dir) -> list[dict]:
@@ -454,7 +455,7 @@ def _restore(out: Path, model: nn.Module, optimizer, batches: torch.Generator, d
     "Load the run's checkpoint, if there is one, into model, optimiser and batch sampler: (its step, the metrics up to it, the loss window since the last evaluation and the seconds trained)."
     if not (out / 'checkpoint.pt').exists(): return 0, [], {}
     state = load_checkpoint(out / 'checkpoint.pt', device)
-    model.load_state_dict(state['model']); optimizer.load_state_dict(state['optimizer']); batches.set_state(state['generator'].cpu())  # map_location took the CPU sampler's state to the device too
+    model.load_state_dict(state['model']); optimizer.load_state_dict(state['optimizer']); batches.set_state(state['generator'])
     return state['step'], [m for m in read_metrics(out) if m['step'] <= state['step']], state.get('window', {})
 
 # %% ../nbs/08_emulation.ipynb #bcce011c
