@@ -96,3 +96,19 @@ def test_a_graphed_run_in_time_limited_slices_is_the_uninterrupted_run(tmp_path)
     for a, b in zip(read_metrics(full), read_metrics(sliced), strict=True):
         for key in ('train_loss', 'val_loss', 'ood_loss'):
             assert b[key] == pytest.approx(a[key], abs=1e-4), (a['step'], key)
+
+
+def test_a_supervised_baseline_stopped_by_its_time_limit_resumes_on_the_gpu(tmp_path):
+    "The supervised baseline's checkpoint read back on CUDA (the batch sampler's RNG state must stay on the CPU): stopped after one step and resumed, the uninterrupted model."
+    from rnn_weight_repr.downstream import FORMAL_PROPERTIES, evaluated_rows
+    from rnn_weight_repr.supervised import SupervisedConfig, train_supervised
+    zoo = generate_zoo(zoo_config('tiny'), tmp_path / 'zoo', device='cpu', progress=False)
+    unseen = FORMAL_PROPERTIES[3]
+    fit = evaluated_rows(zoo, unseen, 'train', min_performance=0)
+    config = SupervisedConfig('interactive', steps=6, checkpoint_every=3, lr=3e-3)
+    whole = train_supervised(zoo, unseen, config, fit, tmp_path / 'whole', device='cuda')
+    with pytest.raises(TimeLimitReached, match='at step 1 of 6'):
+        train_supervised(zoo, unseen, config, fit, tmp_path / 'cut', device='cuda', stop_at=time.time())
+    resumed = train_supervised(zoo, unseen, config, fit, tmp_path / 'cut', device='cuda')
+    for (name, a), b in zip(whole.state_dict().items(), resumed.state_dict().values(), strict=True):
+        torch.testing.assert_close(b, a, rtol=1e-4, atol=1e-5, msg=name)
