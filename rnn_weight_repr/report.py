@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['CACHE_VERSION', 'random_codes', 'evaluate_run', 'check_run', 'evaluate_runs', 'comparisons', 'write_results',
-           'recompute_results', 'add_supervised', 'rwr_eval', 'rwr_recompute']
+           'recompute_results', 'add_supervised', 'add_seeds', 'rwr_eval', 'rwr_recompute']
 
 # %% ../nbs/09b_report.ipynb #c2336d3a
 import csv, hashlib, json, re, shutil, sys, time
@@ -594,6 +594,60 @@ def add_supervised(codes_file, zoo: Zoo, out, steps: int, device=None, stop_at: 
     return results
 
 
+# %% ../nbs/09b_report.ipynb #572ae560
+def add_seeds(codes_file, zoo: Zoo, run_dirs, out, device=None, clone_samples: int = 100, clone_rows: int = 128,
+              batch_size: int = 256, stop_at: float | None = None, log=None) -> dict[str, dict]:
+    "An evaluation's tables from its `codes.npz` with more emulation seeds: each run of `run_dirs` (trained on `zoo`, the zoo the codes were made on) evaluated as `rwr_eval` would and pooled into the row of the runs it differs from only by its seed; results.md, results.csv, differences.csv and a codes.npz holding every seed into `out` (the new runs' evaluations cached there: the same call continues); {label: result}. The earlier runs are not needed, only their codes."
+    kept, run_dirs, log = load_codes(codes_file), [Path(r) for r in run_dirs], log or (lambda message: None)
+    if zoo.fingerprint() != kept.zoo.fingerprint():
+        raise ValueError(f"zoo: {codes_file} was made on the zoo {kept.zoo.path} (fingerprint {kept.zoo.fingerprint()}), "
+                         f"got {zoo.path} (fingerprint {zoo.fingerprint()}): give the zoo the codes were made on")
+    if not run_dirs: raise ValueError("runs: expected at least one training run folder")
+    identities = [check_run(r, zoo) for r in run_dirs]                  # every run checked before any work
+    row_of = {_group_key(kept.members[m['members'][0]]['identity']): label for label, m in kept.models.items() if m['type'] == 'trained'}
+    known = {_identity_hash(m['identity']): repr(key) for key, m in kept.members.items() if 'identity' in m}
+    for run, identity in zip(run_dirs, identities):
+        if (h := _identity_hash(identity)) in known:
+            raise ValueError(f"runs: {run} is the same training run as {known[h]} in {codes_file}: expected another emulation seed")
+        if _group_key(identity) not in row_of:
+            raise ValueError(f"runs: {run} ({identity['train']['encoder']}, seed {identity['train']['seed']}) differs from every row of "
+                             f"{codes_file} by more than its seed; expected another seed of one of {list(row_of.values())} (rwr_eval evaluates new encoders)")
+        known[h] = str(run)
+    protocol, out = Protocol(**kept.protocol), Path(out)
+    for folder in ('cache', 'codes'): (out / folder).mkdir(parents=True, exist_ok=True)
+    settings = dict(version=CACHE_VERSION, zoo=_zoo_fingerprint(zoo), protocol=protocol.fitting())
+    models, members = dict(kept.models), kept.writable_members()
+    seeds = {}                                                          # the one-seed rows: {member key: step}
+    for label, m in kept.models.items():
+        if m['type'] == 'trained': seeds.update({key: kept.models[key]['step'] for key in m['members'] if key in kept.models and key != label})
+    computed = 0
+    def in_time():
+        if computed and time_is_up(stop_at):
+            raise TimeLimitReached(f"{out}: stopped at the time limit with {computed} of {len(run_dirs)} runs evaluated (kept in its cache)")
+    for run, identity in zip(run_dirs, identities):
+        row, label = row_of[_group_key(identity)], f"{identity['train']['encoder']} [{run.name}]"
+        if label in members or label in models: raise ValueError(f"runs: {run} would be labelled {label!r}, which {codes_file} has: rename its folder")
+        if models[row]['members'] == [row]:     # a row of one run, keyed by its own label: named by its seed now that it gets a one-seed row
+            alone = f"{row} [seed {members[row]['identity']['train']['seed']}]"
+            members[alone], seeds[alone], models[row] = members.pop(row), int(models[row]['step']), dict(models[row], members=[alone])
+        result = _evaluate_trained(run, label, zoo, out, settings, protocol, in_time, clone_samples=clone_samples,
+                                   clone_rows=clone_rows, batch_size=batch_size, device=device)
+        computed += not result.get('cached')
+        log(_done(label, result))
+        steps = sorted({*models[row]['step'].split('/'), str(result['step'])}, key=int)
+        models[row] = dict(models[row], members=models[row]['members'] + [label], step='/'.join(steps))
+        members[label] = dict(codes=_load_codes_file(out / 'codes' / f'{_slug(label)}.npy'), identity=identity, scores=_jsonable(
+            {k: v for k, v in result['scores'].items() if k.split('/')[0] in _NOT_FROM_CODES}))
+        seeds[label] = result['step']
+    # rows in rwr_eval's order: trained, each one's seeds, then the rest as they were
+    trained = {label: m for label, m in models.items() if m['type'] == 'trained'}
+    one_seed = lambda key: dict(type='one seed', step=seeds[key], encoder=members[key]['identity']['train']['encoder'], baseline=None,
+                                supervised=None, members=[key])
+    models = {**trained, **{key: one_seed(key) for m in trained.values() if len(m['members']) > 1 for key in m['members']},
+              **{label: m for label, m in models.items() if m['type'] not in ('trained', 'one seed')}}
+    save_codes(out / 'codes.npz', zoo, models, members, kept.protocol, kept.pairs)
+    return recompute_results(out / 'codes.npz', out)
+
 # %% ../nbs/09b_report.ipynb #e973f956
 @call_parse
 def rwr_eval(zoo: str,                    # zoo folder the runs were trained on
@@ -632,14 +686,15 @@ def rwr_eval(zoo: str,                    # zoo folder the runs were trained on
 @call_parse
 def rwr_recompute(codes: str,                   # an evaluation's codes.npz (rwr_eval's --out holds one)
                   out: str,                     # folder for the new results.md, results.csv and differences.csv
-                  zoo: str = None,              # the zoo the codes were made on (needed only with --supervised_steps)
+                  zoo: str = None,              # the zoo the codes were made on (needed only with --supervised_steps or --runs)
                   supervised_steps: int = 0,    # > 0: add each encoder trained end to end on the paper's label for this many steps
+                  runs: list[str] = None,       # training runs to add as further emulation seeds of the codes' rows (rwr_train's --out)
                   encoders: list[str] = None,   # with --supervised_steps: only these encoders (default: every one in the codes)
                   min_performance: float = None,  # exact task: another performance floor (default: the recorded one)
                   device: str = None,           # cpu, cuda, cuda:1, … (default: a GPU if there is one)
                   time_limit: float = None,     # minutes: then no new supervised model begins, exit status 75 (the same command continues)
                   quiet: bool = False):         # print only the result's path
-    "Write an evaluation's tables again from its kept codes: under another performance floor, or with supervised rows added."
+    "Write an evaluation's tables again from its kept codes: under another performance floor, with supervised rows added, or with more emulation seeds."
     log = None if quiet else (lambda message: print(message, file=sys.stderr))
     with one_line_errors('rwr_recompute'):
         out, device, stop_at = check_out_folder(out), check_device(device), stop_time(time_limit)
@@ -649,7 +704,11 @@ def rwr_recompute(codes: str,                   # an evaluation's codes.npz (rwr
         if supervised_steps and min_performance is not None:
             raise ValueError("--min_performance: supervised rows are trained under the recorded protocol; add them first, then recompute")
         if supervised_steps and zoo is None: raise ValueError("--zoo: expected the zoo the codes were made on, to train the supervised rows")
-        if supervised_steps:
+        if runs and (supervised_steps or min_performance is not None):
+            raise ValueError("--runs: add seeds alone (then --supervised_steps or --min_performance on the new codes.npz)")
+        if runs and zoo is None: raise ValueError("--zoo: expected the zoo the codes were made on, to evaluate the runs of --runs")
+        if runs: add_seeds(codes, Zoo.load(zoo), runs, out, device, stop_at=stop_at, log=log)
+        elif supervised_steps:
             add_supervised(codes, Zoo.load(zoo), out, supervised_steps, device, stop_at, log, encoders)
         else: recompute_results(codes, out, **({} if min_performance is None else dict(min_performance=min_performance)))
     print(Path(out) / 'results.md')
