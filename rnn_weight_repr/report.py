@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['CACHE_VERSION', 'random_codes', 'evaluate_run', 'check_run', 'evaluate_runs', 'comparisons', 'write_results',
-           'recompute_results', 'add_supervised', 'add_seeds', 'rwr_eval', 'rwr_recompute']
+           'recompute_results', 'add_supervised', 'add_seeds', 'merge_codes', 'rwr_eval', 'rwr_recompute']
 
 # %% ../nbs/09b_report.ipynb #c2336d3a
 import csv, hashlib, json, re, shutil, sys, time
@@ -594,7 +594,7 @@ def add_supervised(codes_file, zoo: Zoo, out, steps: int, device=None, stop_at: 
     return results
 
 
-# %% ../nbs/09b_report.ipynb #572ae560
+# %% ../nbs/09b_report.ipynb #01273697
 def add_seeds(codes_file, zoo: Zoo, run_dirs, out, device=None, clone_samples: int = 100, clone_rows: int = 128,
               batch_size: int = 256, stop_at: float | None = None, log=None) -> dict[str, dict]:
     "An evaluation's tables from its `codes.npz` with more emulation seeds: each run of `run_dirs` (trained on `zoo`, the zoo the codes were made on) evaluated as `rwr_eval` would and pooled into the row of the runs it differs from only by its seed; results.md, results.csv, differences.csv and a codes.npz holding every seed into `out` (the new runs' evaluations cached there: the same call continues); {label: result}. The earlier runs are not needed, only their codes."
@@ -646,6 +646,43 @@ def add_seeds(codes_file, zoo: Zoo, run_dirs, out, device=None, clone_samples: i
     models = {**trained, **{key: one_seed(key) for m in trained.values() if len(m['members']) > 1 for key in m['members']},
               **{label: m for label, m in models.items() if m['type'] not in ('trained', 'one seed')}}
     save_codes(out / 'codes.npz', zoo, models, members, kept.protocol, kept.pairs)
+    return recompute_results(out / 'codes.npz', out)
+
+# %% ../nbs/09b_report.ipynb #bf5b9e77
+_PER_FILE = ('trained', 'one seed', 'supervised')   # rows made from a file's own runs; the rest is the same for every file of a zoo
+
+def merge_codes(files: dict[str, str | Path], out, pairs=()) -> dict[str, dict]:
+    "One table from several evaluations of the same zoo under the same protocol, {name: codes.npz}: each file's trained, one-seed and supervised rows labelled 'LABEL · NAME', the untrained, behavioural, task-label and chance rows once (they must agree); results.md, results.csv, differences.csv (the `comparisons` and `pairs` of the new labels) and a codes.npz holding all into `out`; {label: result}."
+    if len(files) < 2: raise ValueError(f"files: expected two or more evaluations to merge, got {len(files)}")
+    kept = {name: load_codes(path) for name, path in files.items()}
+    first_name, first = next(iter(kept.items()))
+    models, members = {}, {}
+    for name, codes in kept.items():
+        if codes.zoo.fingerprint() != first.zoo.fingerprint():
+            raise ValueError(f"{files[name]}: made on the zoo {codes.zoo.path} (fingerprint {codes.zoo.fingerprint()}), "
+                             f"{files[first_name]} on {first.zoo.path} ({first.zoo.fingerprint()}): only evaluations of one zoo are merged")
+        if codes.protocol != first.protocol:
+            differ = [k for k in first.protocol if codes.protocol.get(k) != first.protocol[k]]
+            raise ValueError(f"{files[name]}: another protocol than {files[first_name]} ({', '.join(differ)} differ): recompute one first")
+        rename = lambda label: f"{label} · {name}" if label is not None and (label in codes.models and codes.models[label]['type'] in _PER_FILE
+                                                                         or label in codes.members and 'identity' in codes.members[label]) else label
+        writable = codes.writable_members()
+        for label, m in codes.models.items():
+            own = m['type'] in _PER_FILE
+            if not own and label in models:                     # shared rows: once, and only if they are the same
+                for key in m['members']:
+                    if key not in members or not np.array_equal(writable[key]['codes'], members[key]['codes']):
+                        raise ValueError(f"{files[name]}: its row {label!r} differs from {files[first_name]}'s; expected the same untrained baselines and behavioural codes")
+                continue
+            keys = [rename(k) if own else k for k in m['members']]
+            models[rename(label) if own else label] = dict(m, members=keys, baseline=m.get('baseline'), supervised=rename(m.get('supervised')))
+            for key, new in zip(m['members'], keys): members[new] = writable[key]
+    order = lambda label: ['trained', 'one seed', 'random', 'supervised', 'behavioural', 'task label', 'chance'].index(models[label]['type'])
+    models = {label: models[label] for label in sorted(models, key=order)}       # rwr_eval's order: trained rows first
+    if unknown := [label for pair in pairs for label in pair if label not in models]:
+        raise ValueError(f"pairs: {unknown[0]!r} is not a row of the merged table; it has {list(models)}")
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    save_codes(out / 'codes.npz', first.zoo, models, members, first.protocol, [*map(list, pairs)])
     return recompute_results(out / 'codes.npz', out)
 
 # %% ../nbs/09b_report.ipynb #e973f956
