@@ -648,7 +648,7 @@ def add_seeds(codes_file, zoo: Zoo, run_dirs, out, device=None, clone_samples: i
     save_codes(out / 'codes.npz', zoo, models, members, kept.protocol, kept.pairs)
     return recompute_results(out / 'codes.npz', out)
 
-# %% ../nbs/09b_report.ipynb #bf5b9e77
+# %% ../nbs/09b_report.ipynb #60da248c
 _PER_FILE = ('trained', 'one seed', 'supervised')   # rows made from a file's own runs; the rest is the same for every file of a zoo
 
 def merge_codes(files: dict[str, str | Path], out, pairs=()) -> dict[str, dict]:
