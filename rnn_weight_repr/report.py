@@ -651,8 +651,13 @@ def add_seeds(codes_file, zoo: Zoo, run_dirs, out, device=None, clone_samples: i
 # %% ../nbs/09b_report.ipynb #60da248c
 _PER_FILE = ('trained', 'one seed', 'supervised')   # rows made from a file's own runs; the rest is the same for every file of a zoo
 
+def _same_codes(a: np.ndarray, b: np.ndarray) -> bool:
+    "Equal up to float16's last bit (or, near 0, a millionth of the largest code): codes made again on another day (another thread count, another CPU) round a few numbers the other way."
+    if a.shape != b.shape: return False
+    return bool((np.abs(a - b) <= np.maximum(np.abs(a), np.abs(b)) * 2.0 ** -9 + np.abs(a).max() * 2.0 ** -20).all())
+
 def merge_codes(files: dict[str, str | Path], out, pairs=()) -> dict[str, dict]:
-    "One table from several evaluations of the same zoo under the same protocol, {name: codes.npz}: each file's trained, one-seed and supervised rows labelled 'LABEL · NAME', the untrained, behavioural, task-label and chance rows once (they must agree); results.md, results.csv, differences.csv (the `comparisons` and `pairs` of the new labels) and a codes.npz holding all into `out`; {label: result}."
+    "One table from several evaluations of the same zoo under the same protocol, {name: codes.npz}: each file's trained, one-seed and supervised rows labelled 'LABEL · NAME', the untrained, behavioural, task-label and chance rows once (the first file's; they must agree to float16's last bit); results.md, results.csv, differences.csv (the `comparisons` and `pairs` of the new labels) and a codes.npz holding all into `out`; {label: result}."
     if len(files) < 2: raise ValueError(f"files: expected two or more evaluations to merge, got {len(files)}")
     kept = {name: load_codes(path) for name, path in files.items()}
     first_name, first = next(iter(kept.items()))
@@ -669,9 +674,9 @@ def merge_codes(files: dict[str, str | Path], out, pairs=()) -> dict[str, dict]:
         writable = codes.writable_members()
         for label, m in codes.models.items():
             own = m['type'] in _PER_FILE
-            if not own and label in models:                     # shared rows: once, and only if they are the same
+            if not own and label in models:                     # shared rows: once (the first file's), and only if they are the same
                 for key in m['members']:
-                    if key not in members or not np.array_equal(writable[key]['codes'], members[key]['codes']):
+                    if key not in members or not _same_codes(writable[key]['codes'], members[key]['codes']):
                         raise ValueError(f"{files[name]}: its row {label!r} differs from {files[first_name]}'s; expected the same untrained baselines and behavioural codes")
                 continue
             keys = [rename(k) if own else k for k in m['members']]
