@@ -32,12 +32,13 @@ def main():
     with working_directory(path.parent):
         for i, cell in enumerate(nb.cells):
             directives = getattr(cell, 'directives_', {}) or {}
-            if cell.cell_type != 'code' or 'nbdev_export(' in cell.source or skip & directives.keys(): continue
+            stored = raw['cells'][cell.idx_]             # the frontmatter processor turns the title into a cell of its own kind
+            if stored['cell_type'] != 'code' or cell.cell_type != 'code' or 'nbdev_export(' in cell.source or skip & directives.keys(): continue
             if directives.get('eval:', [''])[0].lower() == 'false': continue
             t0 = time.time()
             outputs = shell.run(cell.source)
             failed = shell.exc
-            raw['cells'][cell.idx_]['outputs'] = outputs
+            stored['outputs'] = outputs
             print(f"{path.stem} cell {i}: {time.time() - t0:.1f}s{' FAILED' if failed else ''} | {cell.source.splitlines()[0][:70]}",
                   flush=True)
             if failed:
