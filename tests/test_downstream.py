@@ -14,7 +14,7 @@ ENV = {**os.environ, 'PYTHONUNBUFFERED': '1', 'OMP_NUM_THREADS': '1'}
 FAST_ENCODERS = ('layerwise_statistics', 'flat')
 FORMAL_KEYS = [f'{p}/{s}/{m}' for m in ('mlp', 'linear') for p in ('performance', 'step', 'exact_task', 'unseen_task', 'unseen_task_per_offset')
                for s in ('val', 'ood')]
-KEEP_ALL = ('--min_performance', 0)   # no tiny RNN writes a valid string: keep every trained snapshot for the exact task
+KEEP_ALL = ('--min_performance', 0)   # few tiny RNNs pass the default floor: keep every trained snapshot for the exact task
 
 
 def rwr_eval(*args, tmp=None):
@@ -224,15 +224,20 @@ def test_runs_of_one_encoder_at_different_sizes_each_get_their_own_random_baseli
 
 
 def test_default_protocol_scores_only_snapshots_that_learnt(setup, tmp_path):
-    "No tiny RNN writes a valid string: under the default min_performance the exact task has no rows, and the table says so."
+    "Under the default min_performance the exact task scores the snapshots with performance ≥ 0.3 (in tasks with two such runs) and the table says how many; under a floor no RNN reaches it has no rows, and the table says so."
+    from rnn_weight_repr.downstream import exact_task_rows
     from rnn_weight_repr.report import evaluate_runs
     _, zoo, runs = setup
     evaluate_runs(zoo, runs[:1], tmp_path / 'eval', seeds=1, clone_samples=5, clone_rows=4, device='cpu', partitions=2, inits=1)
-    table = read_table(tmp_path / 'eval')
-    assert all(row[key] == '' for row in table for key in FORMAL_KEYS if key.startswith('exact_task'))
-    assert all(row['step/val/mlp'] != '' for row in table)
+    rows = exact_task_rows(zoo, 'val')
+    assert 0 < len(rows) < len(zoo.split('val')) and (zoo.performance[rows] >= 0.3).all()
     markdown = (tmp_path / 'eval' / 'results.md').read_text()
-    assert 'performance ≥ 0.30' in markdown and 'val: 0 tasks, 0 runs, 0 snapshots' in markdown
+    assert 'performance ≥ 0.30' in markdown and f'{len(rows)} snapshots' in markdown, markdown[:1500]
+    assert all(row['exact_task/val/mlp'] != '' for row in read_table(tmp_path / 'eval'))
+    evaluate_runs(zoo, runs[:1], tmp_path / 'floor', seeds=1, clone_samples=5, clone_rows=4, device='cpu', partitions=2, inits=1,
+                  min_performance=0.99)
+    assert all(row[key] == '' for row in read_table(tmp_path / 'floor') for key in FORMAL_KEYS if key.startswith('exact_task'))
+    assert 'val: 0 tasks, 0 runs, 0 snapshots' in (tmp_path / 'floor' / 'results.md').read_text()
 
 
 def test_seeds_of_one_encoder_are_pooled_and_baselines_have_several_inits(setup, tmp_path):
