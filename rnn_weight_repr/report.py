@@ -548,14 +548,18 @@ def recompute_results(codes_file, out, only=None, **changes) -> dict[str, dict]:
 # %% ../nbs/09b_report.ipynb #ab19e111
 _AFTER_SUPERVISED = ('behavioural', 'task label', 'chance')   # the rows a table lists after the supervised ones
 
+def _check_codes_zoo(kept: KeptCodes, zoo: Zoo, codes_file):
+    "Refuse a zoo other than the one the kept codes were made on (new rows trained on it would not be comparable)."
+    if zoo.fingerprint() != kept.zoo.fingerprint():
+        raise ValueError(f"zoo: {codes_file} was made on the zoo {kept.zoo.path} (fingerprint {kept.zoo.fingerprint()}), "
+                         f"got {zoo.path} (fingerprint {zoo.fingerprint()}): give the zoo the codes were made on")
+
 def add_supervised(codes_file, zoo: Zoo, out, steps: int, device=None, stop_at: float | None = None, log=None,
                    encoders=None) -> dict[str, dict]:
     "An evaluation's tables from its `codes.npz` with a `supervised` row added per encoder: trained end to end for `steps` steps on `zoo` (the zoo the codes were made on) under the recorded protocol, as `rwr_eval --supervised_steps` would have; results.md, results.csv, differences.csv and a codes.npz holding the new rows into `out` (the models in out/supervised, resumable like `rwr_eval`); `encoders`: train only these and return their {label: result}, writing no tables (one list per process, in parallel; then a call without it reads them all from the cache and writes the tables); else {label: result} of every row."
     if steps < 1: raise ValueError(f"steps: expected a positive number of supervised training steps, got {steps}")
     kept = load_codes(codes_file)
-    if zoo.fingerprint() != kept.zoo.fingerprint():
-        raise ValueError(f"zoo: {codes_file} was made on the zoo {kept.zoo.path} (fingerprint {kept.zoo.fingerprint()}), "
-                         f"got {zoo.path} (fingerprint {zoo.fingerprint()}): give the zoo the codes were made on")
+    _check_codes_zoo(kept, zoo, codes_file)
     if had := [label for label, m in kept.models.items() if m['type'] == 'supervised']:
         raise ValueError(f"{codes_file}: already holds supervised rows ({', '.join(had)}); recompute_results shows them")
     protocol, out, log = Protocol(**kept.protocol), Path(out), log or (lambda message: None)
@@ -599,9 +603,7 @@ def add_seeds(codes_file, zoo: Zoo, run_dirs, out, device=None, clone_samples: i
               batch_size: int = 256, stop_at: float | None = None, log=None) -> dict[str, dict]:
     "An evaluation's tables from its `codes.npz` with more emulation seeds: each run of `run_dirs` (trained on `zoo`, the zoo the codes were made on) evaluated as `rwr_eval` would and pooled into the row of the runs it differs from only by its seed; results.md, results.csv, differences.csv and a codes.npz holding every seed into `out` (the new runs' evaluations cached there: the same call continues); {label: result}. The earlier runs are not needed, only their codes."
     kept, run_dirs, log = load_codes(codes_file), [Path(r) for r in run_dirs], log or (lambda message: None)
-    if zoo.fingerprint() != kept.zoo.fingerprint():
-        raise ValueError(f"zoo: {codes_file} was made on the zoo {kept.zoo.path} (fingerprint {kept.zoo.fingerprint()}), "
-                         f"got {zoo.path} (fingerprint {zoo.fingerprint()}): give the zoo the codes were made on")
+    _check_codes_zoo(kept, zoo, codes_file)
     if not run_dirs: raise ValueError("runs: expected at least one training run folder")
     identities = [check_run(r, zoo) for r in run_dirs]                  # every run checked before any work
     row_of = {_group_key(kept.members[m['members'][0]]['identity']): label for label, m in kept.models.items() if m['type'] == 'trained'}
