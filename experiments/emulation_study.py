@@ -21,7 +21,7 @@ interruption), then evaluates them downstream with the library's protocol and wr
         --subzoos runs/study-zoo/train2,runs/study-zoo/train4
     # longer runs beside the `small` pipeline's own of the same encoders, on the same rows: OUT/eval/ (paired longer − shorter)
     python experiments/emulation_study.py longer --zoo runs/small/formal/zoo --runs runs/study-paper --shorter runs/small/formal/runs \
-        --out nbs/results/small/longer
+        --out runs/study-paper/longer
 """
 import argparse, csv, json, re, time
 from pathlib import Path
