@@ -1,7 +1,7 @@
 """Issue 37: the Results chapter's tables come back from the codes kept in the repository alone (no runs/, no zoo, no
 emulator): a few rows of each recorded evaluation are recomputed by `recompute_results` and compared with the
-recorded results.csv. Rows are few to keep the run short (about 20 s a row); the Results chapter's slow cells recompute
-whole tables.
+recorded results.csv. Rows are few and single (one seed, a baseline) to keep the run short: 20 to 30 s a row on one
+core, twice that for a row pooling two seeds. `rwr_recompute --codes FILE --out DIR` recomputes a whole table.
 
 On the machine that wrote them the tables come back byte for byte. On another CPU the MLP predictor does not: its
 training is a few thousand Adam steps, and a float rounded the other way by another CPU's kernels flips a prediction or
@@ -18,8 +18,8 @@ from rnn_weight_repr.report import recompute_results
 
 RESULTS = Path(__file__).resolve().parents[1] / 'nbs' / 'results'
 # (evaluation, rows recomputed[, changes to the recorded protocol]): a trained or behavioural row, and the constant guess
-RECORDED = [('small-all-tasks', ['interactive', 'chance']),
-            ('small-all-tasks/unfiltered', ['interactive', 'chance'], {'min_performance': 0.0}),   # a table made with another protocol
+RECORDED = [('small-all-tasks', ['interactive [interactive-seed0]', 'chance']),
+            ('small-all-tasks/unfiltered', ['sample statistics', 'chance'], {'min_performance': 0.0}),   # a table made with another protocol
             ('small-mnist-now', ['digit answers', 'chance']),
             ('small-paper-protocol', ['sample statistics', 'chance']),
             ('small-all-tasks/supervised', ['supervised parameter_transformer', 'chance']),
