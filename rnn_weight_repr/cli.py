@@ -9,7 +9,7 @@ __all__ = ['TASKS', 'EVAL_SEEDS', 'EVAL_PARTITIONS', 'EVAL_INITS', 'EMULATION_SE
            'emulation_table', 'nested_markdown', 'write_report', 'reported_tasks', 'rwr_reproduce']
 
 # %% ../nbs/10_cli.ipynb #f51fe01e
-import csv, json, math, os, re, time
+import csv, math, os, re, time
 from concurrent.futures import as_completed
 from pathlib import Path
 from typing import Literal
@@ -19,7 +19,8 @@ import torch
 from fastcore.script import call_parse
 
 from . import __version__
-from .console import check_device, check_out_folder, one_line_errors, read_json
+from .console import check_device, check_out_folder, one_line_errors
+from .files import is_temporary, read_json, write_json
 from .devices import FolderLock, TimeLimitReached, default_device, stop_time, time_is_up, worker_pool
 from .emulation import TrainConfig, read_metrics, train_config, train_emulation
 from .encoders import ALL_ENCODERS
@@ -274,17 +275,13 @@ def reported_tasks(out: Path, kinds) -> list[str]:
     return [k for k in TASKS if k in kinds or (out / k / 'eval' / 'results.md').exists()]
 
 # %% ../nbs/10_cli.ipynb #6e713f51
-_WRITTEN = ('reproduction.json', 'reproducing.lock', 'timings.json', 'timings.json.tmp', 'report.md', *TASKS)   # all rwr_reproduce writes in OUT
-
-def _write_json(path: Path, value):
-    tmp = path.with_name(path.name + '.tmp')
-    tmp.write_text(json.dumps(value, indent=1)); os.replace(tmp, path)
+_WRITTEN = ('reproduction.json', 'reproducing.lock', 'timings.json', 'report.md', *TASKS)   # all rwr_reproduce writes in OUT
 
 def _open_reproduction(out: Path, preset: str) -> dict:
     "The stage times kept in `out`, after checking that `out` is empty or a reproduction at `preset` (never another folder)."
     marker = out / 'reproduction.json'
     if out.is_dir() and any(out.iterdir()):
-        foreign = sorted(p.name for p in out.iterdir() if p.name not in _WRITTEN)
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in _WRITTEN and not is_temporary(p.name))
         if foreign or not (marker.exists() or (out / 'timings.json').exists()):
             raise ValueError(f"{out}: exists and holds files rwr_reproduce did not write ({', '.join(foreign[:5]) or 'no reproduction.json'}); "
                              "refusing to write into it: choose another --out")
@@ -292,7 +289,7 @@ def _open_reproduction(out: Path, preset: str) -> dict:
             raise ValueError(f"{out}: holds a reproduction at preset {was!r}, not {preset!r}; choose another --out")
     timings = read_json(out / 'timings.json') if (out / 'timings.json').exists() else {}
     out.mkdir(parents=True, exist_ok=True)
-    _write_json(marker, dict(preset=preset, library_version=__version__))
+    write_json(marker, dict(preset=preset, library_version=__version__))
     return timings
 
 @call_parse
@@ -325,7 +322,7 @@ def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (C
         try:
             for kind in kinds:
                 try: reproduce_task(kind, preset, out, timings, device, workers, seeds, not quiet, mnist_root,
-                                    save=lambda: _write_json(out / 'timings.json', timings), cuda_graph=cuda_graph, stop_at=stop_at)
+                                    save=lambda: write_json(out / 'timings.json', timings), cuda_graph=cuda_graph, stop_at=stop_at)
                 except TimeLimitReached as e: raise TimeLimitReached(f"{kind}: {e}") from None   # one_line_errors: one line, status 75
             report = write_report(out, preset, reported_tasks(out, kinds), timings, device)   # a task done earlier here stays in it
         finally: lock.release()

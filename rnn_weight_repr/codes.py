@@ -6,7 +6,7 @@
 __all__ = ['CODES_FORMAT', 'CODE_DTYPE', 'kept_precision', 'save_codes', 'KeptCodes', 'load_codes']
 
 # %% ../nbs/09b_codes.ipynb #4e099bf2
-import json, os
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from zipfile import BadZipFile
@@ -14,6 +14,7 @@ from zipfile import BadZipFile
 import numpy as np
 
 from .lstm import LSTMSpec
+from .files import atomic_write
 from .zoo import Zoo
 
 # %% ../nbs/09b_codes.ipynb #05565c57
@@ -49,10 +50,7 @@ def save_codes(path, zoo: Zoo, models: dict[str, dict], members: dict[str, dict]
                                               has_labels=zoo.labels is not None),
                 protocol=protocol, models=models, members=index, pairs=[list(p) for p in pairs])
     arrays['meta'] = np.array(json.dumps(meta))
-    tmp = path.with_name(path.name + '.tmp')
-    with open(tmp, 'wb') as f: np.savez_compressed(f, **arrays)
-    os.replace(tmp, path)
-    return path
+    return atomic_write(path, lambda f: np.savez_compressed(f, **arrays))
 
 # %% ../nbs/09b_codes.ipynb #cfafe596
 def _facts_zoo(meta: dict, arrays: dict[str, np.ndarray]) -> Zoo:

@@ -4,11 +4,10 @@
 
 # %% auto #0
 __all__ = ['STOPPED', 'INTERRUPTED', 'zoo_script', 'train_script', 'eval_script', 'recompute_script', 'reproduce_script',
-           'CommandError', 'one_line_errors', 'read_json', 'check_device', 'check_out_folder', 'script_parser',
-           'run_script']
+           'CommandError', 'one_line_errors', 'check_device', 'check_out_folder', 'script_parser', 'run_script']
 
 # %% ../nbs/10a_console.ipynb #9037dee6
-import argparse, importlib, inspect, json, os, sys, typing
+import argparse, importlib, inspect, os, sys, typing
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -47,16 +46,6 @@ def one_line_errors(command: str, again: str = 'run the same command again to co
         raise _report(CommandError(f"{command}: interrupted; the work saved so far is kept: {again}", status=INTERRUPTED)) from None
     except OSError as e: raise _report(CommandError(f"{command}: error: {_describe(e)}")) from None
     except ValueError as e: raise _report(CommandError(f"{command}: error: {e}")) from None
-
-# %% ../nbs/10a_console.ipynb #4e5a0856
-def read_json(path) -> dict:
-    "The JSON object in `path`; a `ValueError` naming the file if it is not one (truncated, edited by hand)."
-    path = Path(path)
-    try: value = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ValueError(f"{path}: unreadable: broken JSON ({e}); the file was cut short or edited: restore it or remove the folder") from None
-    if not isinstance(value, dict): raise ValueError(f"{path}: expected a JSON object, got {type(value).__name__}")
-    return value
 
 # %% ../nbs/10a_console.ipynb #9958fb43
 def check_device(device) -> torch.device | None:

@@ -4,12 +4,12 @@
 
 # %% auto #0
 __all__ = ['FITTINGS', 'FORMAL_PROPERTIES', 'MNIST_PROPERTIES', 'PREDICTORS', 'MLP_SETTINGS', 'OFFSET_VALUES', 'embed_zoo',
-           'Property', 'properties', 'property_named', 'r_squared', 'circular_errors', 'circular_error', 'learnt_rows',
-           'exact_task_rows', 'cross_fit_folds', 'evaluated_rows', 'fit_predictor', 'three_hot', 'decode_offsets',
-           'OffsetsPredictor', 'task_halves', 'fitting_folds', 'check_no_leak', 'task_features', 'predict_property',
-           'score_property', 'Protocol', 'row_values', 'per_offset_values', 'evaluate_codes', 'bootstrap_weights',
-           'weighted_scores', 'bootstrap_replicates', 'summarise', 'paired_difference', 'plot_codes',
-           'plot_predictions', 'nearest_in_zoo']
+           'Property', 'properties', 'property_named', 'r_squared', 'circular_errors', 'circular_error', 'task_ids_of',
+           'learnt_rows', 'exact_task_rows', 'cross_fit_folds', 'evaluated_rows', 'fit_predictor', 'three_hot',
+           'decode_offsets', 'OffsetsPredictor', 'task_halves', 'fitting_folds', 'check_no_leak', 'task_features',
+           'predict_property', 'score_property', 'Protocol', 'row_values', 'per_offset_values', 'evaluate_codes',
+           'bootstrap_weights', 'weighted_scores', 'bootstrap_replicates', 'summarise', 'paired_difference',
+           'plot_codes', 'plot_predictions', 'nearest_in_zoo']
 
 # %% ../nbs/09_downstream.ipynb #b1a51c2c
 import warnings
@@ -129,7 +129,7 @@ def circular_error(sin_cos, angles) -> float:
 
 # %% ../nbs/09_downstream.ipynb #186daa94
 @lru_cache(maxsize=16)
-def _task_ids(zoo: Zoo) -> np.ndarray:
+def task_ids_of(zoo: Zoo) -> np.ndarray:
     "Every snapshot's task as an index among the zoo's unique tasks [N], computed once per zoo."
     ids = np.unique(np.asarray(zoo.tasks), axis=0, return_inverse=True)[1].reshape(-1)
     ids.flags.writeable = False
@@ -143,13 +143,13 @@ def learnt_rows(zoo: Zoo, split: str, min_step: int = 1, min_performance: float 
 def exact_task_rows(zoo: Zoo, split: str, min_step: int = 1, min_performance: float = 0.3) -> np.ndarray:
     "The `learnt_rows` of `split` of tasks with ≥ 2 such runs (what the held-out-runs exact task scores)."
     rows = learnt_rows(zoo, split, min_step, min_performance)
-    task_ids, run_ids = _task_ids(zoo)[rows], np.asarray(zoo.runs)[rows]
+    task_ids, run_ids = task_ids_of(zoo)[rows], np.asarray(zoo.runs)[rows]
     runs_of = {t: len(np.unique(run_ids[task_ids == t])) for t in np.unique(task_ids)}
     return rows[np.array([runs_of[t] >= 2 for t in task_ids], dtype=bool)]   # one run cannot both teach and be tested
 
 def cross_fit_folds(zoo: Zoo, rows: np.ndarray, partition: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
     "Two-fold cross-fitting of `rows`: per task, its runs shuffled (seed `partition`) and halved into A, B; [(A, B), (B, A)] as (fit, test)."
-    task_ids, run_ids = _task_ids(zoo)[rows], np.asarray(zoo.runs)[rows]
+    task_ids, run_ids = task_ids_of(zoo)[rows], np.asarray(zoo.runs)[rows]
     rng, first_half = np.random.default_rng(partition), []
     for task in np.unique(task_ids):
         runs = rng.permutation(np.unique(run_ids[task_ids == task]))
@@ -234,7 +234,7 @@ class OffsetsPredictor:
 # %% ../nbs/09_downstream.ipynb #2a8f1247
 def task_halves(zoo: Zoo, rows: np.ndarray, halving: int = 0) -> tuple[np.ndarray, np.ndarray]:
     "`rows` cut by task: the tasks shuffled with seed `halving`, the first half (with the odd one) A, the rest B."
-    task_ids = _task_ids(zoo)[rows]
+    task_ids = task_ids_of(zoo)[rows]
     tasks = np.random.default_rng(halving).permutation(np.unique(task_ids))
     a = np.isin(task_ids, tasks[:(len(tasks) + 1) // 2])
     return rows[a], rows[~a]
@@ -251,7 +251,7 @@ def fitting_folds(zoo: Zoo, prop: Property, split: str, rows: np.ndarray, seed: 
 def check_no_leak(zoo: Zoo, prop: Property, folds):
     "Raise `ValueError` where a fold fits on a task (held-out runs: a run) that it scores."
     by_run = prop.fitting == 'runs'
-    groups = np.asarray(zoo.runs) if by_run else _task_ids(zoo)
+    groups = np.asarray(zoo.runs) if by_run else task_ids_of(zoo)
     for fit, test in folds:
         if len(shared := np.intersect1d(groups[fit], groups[test])):
             raise ValueError(f"{prop.name}: {len(shared)} {'run' if by_run else 'task'}(s) both fitted and scored "

@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['LOSSES', 'OBJECTIVES', 'TRAIN_PRESETS', 'Emulator', 'output_divergence', 'stored_behaviour', 'EmulationModel',
            'TrainConfig', 'train_config', 'build_model', 'learning_rate_at', 'clip_per_module', 'training_batch',
-           'evaluate', 'code_shuffle', 'code_spread', 'code_gaps', 'TrainingDiverged', 'state_digest',
-           'save_checkpoint', 'load_checkpoint', 'read_metrics', 'plot_losses', 'plot_z_gaps', 'plot_code_spread',
-           'plot_run', 'CapturedStep', 'train_emulation', 'load_run', 'rwr_train']
+           'evaluate', 'spread_rows', 'code_shuffle', 'code_spread', 'code_gaps', 'TrainingDiverged', 'run_identity',
+           'state_digest', 'save_checkpoint', 'load_checkpoint', 'read_metrics', 'plot_losses', 'plot_z_gaps',
+           'plot_code_spread', 'plot_run', 'CapturedStep', 'train_emulation', 'load_run', 'rwr_train']
 
 # %% ../nbs/08_emulation.ipynb #90b20ca9
 import csv, hashlib, json, math, os, time
@@ -23,7 +23,8 @@ from torch import Tensor, nn
 from tqdm.auto import tqdm
 
 from . import __version__
-from .console import CommandError, check_device, check_out_folder, one_line_errors, read_json
+from .console import CommandError, check_device, check_out_folder, one_line_errors
+from .files import atomic_write, read_json, write_json
 from .encoders import make_encoder, ALL_ENCODERS
 from .lstm import LSTMSpec, inside_graph
 from .devices import TimeLimitReached, barrier, default_device, rank_and_world, stop_time, time_is_up
@@ -242,7 +243,7 @@ def evaluate(model: EmulationModel, zoo: Zoo, rows, loss: str = 'tv', batch_size
     model.train(was_training)
     return total / max(len(rows), 1)
 
-def _eval_rows(rows: np.ndarray, num: int) -> np.ndarray:
+def spread_rows(rows: np.ndarray, num: int) -> np.ndarray:
     "At most `num` of `rows`, evenly spread so that every task and step is represented."
     if len(rows) <= num: return rows
     return rows[np.linspace(0, len(rows) - 1, num).round().astype(int)]
@@ -293,7 +294,7 @@ class TrainingDiverged(RuntimeError):
 _METRICS = ('step', 'train_loss', 'val_loss', 'ood_loss', 'z_gap_val', 'z_gap_ood', 'z_gap_same_step_val',
             'z_gap_same_step_ood', 'code_spread_val', 'code_spread_ood', 'lr', 'seconds')
 
-def _run_identity(out: Path) -> dict:
+def run_identity(out: Path) -> dict:
     "The identity in `out`/run.json, or a `ValueError` naming the file."
     existing = read_json(out / 'run.json').get('identity')
     if not isinstance(existing, dict) or not isinstance(existing.get('train'), dict):
@@ -303,12 +304,12 @@ def _run_identity(out: Path) -> dict:
 def _prepare_run_folder(out: Path, identity: dict, resume: bool, zoo_path=None) -> bool:
     "Make `out` ready; True if it holds this finished run. Refuses another run's folder and a silent restart."
     if (out / 'run.json').exists():
-        existing = _run_identity(out)
+        existing = run_identity(out)
         if isinstance(existing.get('zoo'), str) and zoo_path and Path(existing['zoo']) == Path(zoo_path).resolve():
             existing = dict(existing, zoo=identity['zoo'])   # a run of an older version, which recorded the zoo's path
         started = (out / 'checkpoint.pt').exists() or (out / 'result.json').exists()
         if existing != identity and not started:             # it stopped before its first step: settings may be corrected
-            (out / 'run.json').write_text(json.dumps(dict(identity=identity, library_version=__version__), indent=1))
+            write_json(out / 'run.json', dict(identity=identity, library_version=__version__))
         elif existing != identity:
             keys = sorted(k for k in set(existing['train']) | set(identity['train'])
                           if existing['train'].get(k) != identity['train'].get(k))
@@ -323,14 +324,11 @@ def _prepare_run_folder(out: Path, identity: dict, resume: bool, zoo_path=None) 
         raise ValueError(f"{out}: exists, is not empty and is not a training run; refusing to write into it")
     else:
         out.mkdir(parents=True, exist_ok=True)
-        (out / 'run.json').write_text(json.dumps(dict(identity=identity, library_version=__version__), indent=1))
+        write_json(out / 'run.json', dict(identity=identity, library_version=__version__))
     return False
 
 # %% ../nbs/08_emulation.ipynb #c81c4f2b
-def _save_atomic(obj, path: Path):
-    tmp = path.with_name(path.name + '.tmp')
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
+def _save_atomic(obj, path: Path): atomic_write(path, lambda f: torch.save(obj, f))
 
 def state_digest(state) -> str:
     "A SHA-256 of everything in a checkpoint's `state` (tensors by their bytes, dtype and shape; the rest by repr), wherever it was loaded."
@@ -384,11 +382,10 @@ def read_metrics(run_dir) -> list[dict]:
     return rows
 
 def _write_metrics(path: Path, rows: list[dict]):
-    tmp = path.with_name(path.name + '.tmp')
-    with open(tmp, 'w', newline='') as f:
+    def write(f):
         writer = csv.DictWriter(f, _METRICS); writer.writeheader()
         writer.writerows({**row, 'step': int(row['step'])} for row in rows)   # read back as floats after a resume
-    os.replace(tmp, path)
+    atomic_write(path, write, text=True)
 
 # %% ../nbs/08_emulation.ipynb #8654c8b7
 def _plot_series(metrics: list[dict], series, ax, title: str, ylabel: str, legend_size=None, zero_line=False, log=False):
@@ -553,7 +550,7 @@ def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: boo
     model = build_model(zoo.spec, config, identity['token_inputs']).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     batches = torch.Generator().manual_seed(config.seed)  # the same global batch in every process
-    train_rows, held_out = _train_rows(zoo, config), {split: _eval_rows(zoo.split(split), config.eval_rows) for split in ('val', 'ood')}
+    train_rows, held_out = _train_rows(zoo, config), {split: spread_rows(zoo.split(split), config.eval_rows) for split in ('val', 'ood')}
     step, metrics, window = _restore(out, model, optimizer, batches, device)
     loss_sum, bad = torch.full((), window.get('loss_sum', 0.0), device=device), torch.zeros((), device=device)
     since = window.get('since', 0)                        # steps summed in loss_sum since the last evaluation
@@ -598,7 +595,7 @@ def load_run(run_dir, device='cpu') -> EmulationModel:
     run_dir = Path(run_dir)
     if not (run_dir / 'run.json').exists() or not (run_dir / 'checkpoint.pt').exists():
         raise ValueError(f"{run_dir}: not a training run: expected run.json and checkpoint.pt (written by rwr_train)")
-    identity = _run_identity(run_dir)
+    identity = run_identity(run_dir)
     config = TrainConfig(**identity['train'])
     model = build_model(LSTMSpec(**identity['spec']), config, identity['token_inputs'])
     state = load_checkpoint(run_dir / 'checkpoint.pt', device)

@@ -18,7 +18,7 @@ from torch import Tensor
 
 import rnn_weight_repr
 from .lstm import LSTMSpec
-from .zoo import ZOO_KINDS, ZooConfig, ZooKind, _compressed, learning_rate, run_generator
+from .zoo import ZOO_KINDS, ZooConfig, ZooKind, compressed_schedule, learning_rate, run_generator
 
 # %% ../nbs/03_mnist_zoo.ipynb #042c82fd
 ROOT_ENV = 'RWR_MNIST_ROOT'
@@ -234,7 +234,7 @@ def _mnist_weight_decays(config: ZooConfig, runs: list[int]) -> Tensor:
 MNIST_PRESETS = {
     'tiny': dict(num_runs=8, snapshot_steps=(0, 5, 10, 20), lr_knots=((0, 1e-2), (10, 3e-3), (20, 3e-4)),
                  batch_size=16, stored_sequences=8, performance_samples=64, chunk_size=4),
-    'small': dict(num_runs=48, **_compressed(2_000), stored_sequences=100, performance_samples=400, chunk_size=12),
+    'small': dict(num_runs=48, **compressed_schedule(2_000), stored_sequences=100, performance_samples=400, chunk_size=12),
     'paper': dict(num_runs=1_000, chunk_size=200, performance_samples=10_000),
 }
 

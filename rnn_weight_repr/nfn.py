@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .lstm import LSTMSpec
-from .mechanistic import _mlp
+from .mechanistic import make_mlp
 
 # %% ../nbs/05_nfn.ipynb #3ca4cfd3
 def weight_axes(spec: LSTMSpec) -> dict[str, tuple[str, ...]]:
@@ -101,7 +101,7 @@ class NFNEncoder(nn.Module):
                                           'out': nn.Parameter(0.1 * torch.randn(spec.output_size, channels))})
         self.layers = nn.ModuleList(WeightSpaceLayer(self.axes, channels, channels) for _ in range(num_layers))
         self.norm = nn.LayerNorm(len(self.axes) * channels)
-        self.head = _mlp([len(self.axes) * channels, head_size, head_size, code_size])
+        self.head = make_mlp([len(self.axes) * channels, head_size, head_size, code_size])
 
     def forward(self, theta: Tensor) -> Tensor:
         self.spec.check_batch(theta)
@@ -201,7 +201,7 @@ class NeuronGraphEncoder(nn.Module):
         self.norms = nn.ModuleList(nn.ModuleList(nn.LayerNorm(channels) for _ in range(L)) for _ in range(num_layers))
         self.layers = nn.ModuleList(NeuronEquivariantLayer(spec, channels, channels) for _ in range(num_layers))
         self.final_norms = nn.ModuleList(nn.LayerNorm(channels) for _ in range(L))
-        self.head = _mlp([2 * L * channels + spec.output_size, head_size, code_size])
+        self.head = make_mlp([2 * L * channels + spec.output_size, head_size, code_size])
 
     def forward(self, theta: Tensor) -> Tensor:
         self.spec.check_batch(theta)

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .lstm import LSTMSpec
-from .mechanistic import _mlp
+from .mechanistic import make_mlp
 
 # %% ../nbs/06_probing.ipynb #9327abc0
 ANSWER_READINGS = ('log_softmax', 'softmax', 'raw')
@@ -58,7 +58,7 @@ class Prober(nn.Module):
         core_input = (core_hidden_size if self.read is not None else answers) + 2   # the reading, then the BOS and EOS channels
         self.core = nn.ModuleList(nn.LSTM(core_input if layer == 0 else core_hidden_size, core_hidden_size, batch_first=True)
                                   for layer in range(core_num_layers))
-        self.head = _mlp([core_hidden_size, head_hidden_size, code_size])
+        self.head = make_mlp([core_hidden_size, head_hidden_size, code_size])
         self.register_buffer('markers', torch.eye(core_input)[-2:].clone(), persistent=False)  # BOS, EOS rows
         self.build()
 
@@ -107,7 +107,7 @@ class NonInteractiveProber(Prober):
 class InteractiveProber(Prober):
     "A core LSTM that writes each next probe from the RNN's answers so far, then summarises them into z [B, code_size]."
     def build(self):
-        self.writer = _mlp([self.core_hidden_size, self.writer_hidden_size, self.num_parallel * self.spec.input_size])
+        self.writer = make_mlp([self.core_hidden_size, self.writer_hidden_size, self.num_parallel * self.spec.input_size])
 
     def core_step(self, x: Tensor, state: list) -> Tensor:
         "One step of the core for inputs `x` [B, core_input]: updates `state` (one (h, c) per layer) in place, returns the top output."

@@ -17,15 +17,16 @@ from fastcore.script import call_parse
 
 from .devices import TimeLimitReached, default_device, stop_time, time_is_up
 from .zoo import SPLITS, Zoo
-from .console import check_device, check_out_folder, one_line_errors, read_json
-from .emulation import TrainConfig, _run_identity, build_model, load_checkpoint, load_run
+from .console import check_device, check_out_folder, one_line_errors
+from .files import is_temporary, read_json, write_json
+from .emulation import TrainConfig, build_model, load_checkpoint, load_run, run_identity, spread_rows
 from .clones import clone_quality
 from .baselines import BEHAVIOURAL, behavioural_baseline
 from .supervised import SupervisedConfig, supervised_scores
 from .codes import KeptCodes, kept_precision, load_codes, save_codes
 from .downstream import (Protocol, bootstrap_weights, embed_zoo, evaluate_codes,
                                         exact_task_rows, paired_difference, plot_codes, plot_predictions, properties,
-                                        summarise, task_features, _task_ids)
+                                        summarise, task_features, task_ids_of)
 
 # %% ../nbs/09b_report.ipynb #7ca9f608
 def random_codes(config, zoo: Zoo, seed: int = 0, batch_size: int = 256, device=None) -> np.ndarray:
@@ -35,10 +36,6 @@ def random_codes(config, zoo: Zoo, seed: int = 0, batch_size: int = 256, device=
         encoder = build_model(zoo.spec, config, token_inputs=zoo.kind != 'mnist').encoder
     return kept_precision(embed_zoo(encoder, zoo, batch_size=batch_size, device=device))
 
-def _spread(rows: np.ndarray, num: int) -> np.ndarray:
-    "At most `num` of `rows`, evenly spread (every task and step stays represented)."
-    return rows if len(rows) <= num else rows[np.linspace(0, len(rows) - 1, num).round().astype(int)]
-
 def evaluate_run(run_dir, zoo: Zoo, protocol: Protocol = Protocol(), clone_samples: int = 100, clone_rows: int = 128,
                  batch_size: int = 256, device=None, splits=('val', 'ood')) -> dict:
     "A training run's encoder on `zoo`: dict(scores = `evaluate_codes` + 'clone/…', 'rnn/…', 'clone_gap/…' per split, codes [N, 16], encoder, step, finished)."
@@ -47,7 +44,7 @@ def evaluate_run(run_dir, zoo: Zoo, protocol: Protocol = Protocol(), clone_sampl
     z = kept_precision(embed_zoo(model.encoder, zoo, batch_size=batch_size, device=device))   # scored as kept (chapter Kept codes)
     scores = evaluate_codes(z, zoo, protocol, splits=splits)
     for split in splits:
-        rows = _spread(zoo.rows(split), clone_rows)
+        rows = spread_rows(zoo.rows(split), clone_rows)
         clone, original = clone_quality(model, zoo, rows, clone_samples, device=device)
         agreement = zoo.kind == 'mnist' and zoo.labels is None       # no labels: clone and RNN scored differently, no gap
         per_row = dict(clone=clone, rnn=original, **({} if agreement else dict(clone_gap=np.abs(clone - original))))
@@ -62,7 +59,7 @@ def check_run(run_dir, zoo: Zoo, any_zoo: bool = False) -> dict:
     run_dir = Path(run_dir)
     if not (run_dir / 'run.json').is_file() or not (run_dir / 'checkpoint.pt').is_file():
         raise ValueError(f"{run_dir}: not a training run: expected run.json and checkpoint.pt (written by rwr_train)")
-    identity = _run_identity(run_dir)
+    identity = run_identity(run_dir)
     try: TrainConfig(**identity['train'])       # an unknown encoder or setting fails here, before --out is touched
     except (KeyError, TypeError, ValueError) as e:
         raise ValueError(f"{run_dir / 'run.json'}: not the settings of a run this library can load ({e})") from None
@@ -90,7 +87,7 @@ def _prepare_eval_folder(out: Path, runs: dict, overwrite: bool = False) -> Path
     "Make `out` ready for evaluating `runs` ({label: identity hash}): never a folder of other files, nor another evaluation's unless `overwrite`."
     out = check_out_folder(out)
     if out.is_dir() and any(out.iterdir()):
-        foreign = sorted(p.name for p in out.iterdir() if p.name not in _EVAL_FILES and not p.name.endswith('.tmp'))
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in _EVAL_FILES and not is_temporary(p.name))
         if foreign or not ((out / 'evaluation.json').exists() or (out / 'cache').is_dir()):
             raise ValueError(f"{out}: exists and holds files rwr_eval did not write ({', '.join(foreign[:5])}); "
                              "refusing to write into it: choose another --out")
@@ -119,8 +116,7 @@ def _cached(path: Path, fingerprint: dict, compute, before=None) -> dict:
     start = time.time()
     result = dict(compute(), fingerprint=fingerprint)
     result['seconds'] = time.time() - start
-    tmp = path.with_name(path.name + '.tmp')
-    tmp.write_text(json.dumps(result, indent=1)); tmp.replace(path)
+    write_json(path, result)
     return result
 
 def _slug(label: str) -> str: return re.sub(r'[^A-Za-z0-9_.-]+', '_', label)
@@ -375,7 +371,7 @@ class _Resampler:
     def weights(self, rows: np.ndarray) -> np.ndarray:
         key = np.asarray(rows).tobytes()
         if key not in self.kept:
-            self.kept[key] = bootstrap_weights(_task_ids(self.zoo)[rows], np.asarray(self.zoo.runs)[rows],
+            self.kept[key] = bootstrap_weights(task_ids_of(self.zoo)[rows], np.asarray(self.zoo.runs)[rows],
                                                self.protocol.resamples, self.protocol.bootstrap_seed)
         return self.kept[key]
 
@@ -413,7 +409,7 @@ def _columns(zoo: Zoo, splits=('val', 'ood'), protocol: Protocol = Protocol()) -
         for split in splits:
             header = f"{prop.name.replace('_', ' ')} {prop.metric} · {split.upper() if split == 'ood' else split}"
             if prop.kind == 'exact_task':
-                tasks = len(np.unique(_task_ids(zoo)[exact_task_rows(zoo, split, protocol.min_step, protocol.min_performance)]))
+                tasks = len(np.unique(task_ids_of(zoo)[exact_task_rows(zoo, split, protocol.min_step, protocol.min_performance)]))
                 header += f" (chance {1 / tasks:.2f})" if tasks else ''
             columns.append((f'{prop.name}/{split}', header, prop.kind))
         if prop.kind == 'offsets':
@@ -441,7 +437,7 @@ def _protocol_text(zoo: Zoo, protocol: Protocol, splits=('val', 'ood')) -> str:
                        f"in turn over {p.partitions} random halvings (OOD).")
     kept = {s: exact_task_rows(zoo, s, p.min_step, p.min_performance) for s in splits}
     count = lambda n, word: f"{n} {word}{'s' * (n != 1)}"
-    counts = '; '.join(f"{s.upper() if s == 'ood' else s}: {count(len(np.unique(_task_ids(zoo)[r])), 'task')}, "
+    counts = '; '.join(f"{s.upper() if s == 'ood' else s}: {count(len(np.unique(task_ids_of(zoo)[r])), 'task')}, "
                        f"{count(len(np.unique(np.asarray(zoo.runs)[r])), 'run')}, {count(len(r), 'snapshot')}" for s, r in kept.items())
     return text + (f" **Exact task**: two-fold cross-fitting over {p.partitions} random partitions of each held-out task's runs, "
                    f"every run tested once per partition, on the snapshots with step ≥ {p.min_step} and performance ≥ "

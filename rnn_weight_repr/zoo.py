@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['PAPER_SNAPSHOT_STEPS', 'PAPER_LR_KNOTS', 'ZOO_KINDS', 'ZOO_FORMAT', 'SPLITS', 'ZooKind', 'ZooConfig', 'learning_rate',
-           'run_generator', 'spread_tasks', 'zoo_config', 'write_chunk', 'ZooError', 'assemble_zoo', 'Zoo',
-           'VerifyReport', 'task_splits', 'angle_splits', 'ZooDataset', 'pending_chunks', 'train_and_write_chunk',
-           'GeneratorLock', 'generator_pid', 'generate_zoo', 'export_released']
+           'run_generator', 'spread_tasks', 'compressed_schedule', 'zoo_config', 'write_chunk', 'ZooError',
+           'assemble_zoo', 'Zoo', 'VerifyReport', 'task_splits', 'angle_splits', 'ZooDataset', 'pending_chunks',
+           'train_and_write_chunk', 'GeneratorLock', 'generator_pid', 'generate_zoo', 'export_released']
 
 # %% ../nbs/02_zoo.ipynb #830d85bd
 import csv, hashlib, json, math, os, shutil
@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 
 from . import __version__
 from .languages import EOS, BOS, all_tasks, task_entropy
+from .files import atomic_write, read_json, write_json
 from .devices import FolderLock, TimeLimitReached, barrier, default_device, lock_holder, rank_and_world, time_is_up, worker_pool
 from .lstm import LSTMSpec
 
@@ -132,7 +133,7 @@ def spread_tasks(num: int) -> tuple:
     picks = torch.linspace(0, len(tasks) - 1, num).round().long()
     return tuple(map(tuple, tasks[order[picks]].tolist()))
 
-def _compressed(total: int) -> dict:
+def compressed_schedule(total: int) -> dict:
     "The paper's snapshot steps and learning-rate knots scaled to end at `total`."
     scale = total / PAPER_SNAPSHOT_STEPS[-1]
     steps = sorted({round(s * scale) for s in PAPER_SNAPSHOT_STEPS})
@@ -151,13 +152,6 @@ from . import formal_zoo as _formal_kind, mnist as _mnist_kind  # noqa: E402,F40
 # %% ../nbs/02_zoo.ipynb #8d2e5855
 ZOO_FORMAT = 'rnn_weight_repr.zoo'
 _ARRAYS = ('parameters', 'sequences', 'logits', 'tasks')
-def _fsync_write(path: Path, write):
-    "Write through a temporary file and rename: readers see the old file or the whole new one."
-    tmp = path.with_name(path.name + f'.tmp-{os.getpid()}')
-    with open(tmp, 'wb') as f:
-        write(f); f.flush(); os.fsync(f.fileno())
-    os.replace(tmp, path)
-
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, 'rb') as f:
@@ -185,7 +179,7 @@ def _write_table(path: Path, table: dict[str, np.ndarray]):
     def write(f):
         lines = [','.join(table)] + [','.join(map(str, row)) for row in zip(*(v.tolist() for v in table.values()))]
         f.write(('\n'.join(lines) + '\n').encode())
-    _fsync_write(path, write)
+    atomic_write(path, write)
 
 def _read_table(path: Path) -> dict[str, np.ndarray]:
     try:
@@ -224,7 +218,7 @@ def assemble_zoo(path, config: ZooConfig):
     manifest = dict(format=ZOO_FORMAT, format_version=1, kind=config.kind, library_version=__version__,
                     spec=asdict(config.spec), num_snapshots=num_rows, num_runs=config.num_runs,
                     generation=config.to_json(), files=files)
-    _fsync_write(path / 'manifest.json', lambda f: f.write(json.dumps(manifest, indent=1).encode()))
+    write_json(path / 'manifest.json', manifest)
     shutil.rmtree(path / 'chunks', ignore_errors=True)
     (path / 'generation.json').unlink(missing_ok=True)
 
@@ -469,7 +463,7 @@ def _prepare_folder(path: Path, config: ZooConfig) -> bool:
     "Make `path` ready for generating `config`; True if the zoo is already complete. Never touches another zoo."
     wanted = config.to_json()
     if (path / 'manifest.json').exists():
-        existing = _ADDED_FIELDS | (_read_json(path / 'manifest.json').get('generation') or {})
+        existing = _ADDED_FIELDS | (read_json(path / 'manifest.json', ZooError).get('generation') or {})
         if existing != wanted:
             raise ZooError(f"{path}: holds a different finished zoo ({_differences(existing, wanted)}); "
                            "refusing to overwrite it: choose another output folder")
@@ -477,23 +471,19 @@ def _prepare_folder(path: Path, config: ZooConfig) -> bool:
     if path.exists() and any(path.iterdir()):
         if not (path / 'generation.json').exists():
             raise ZooError(f"{path}: exists, is not empty and is not a zoo being generated; refusing to write into it")
-        existing = _ADDED_FIELDS | _read_json(path / 'generation.json')
+        existing = _ADDED_FIELDS | read_json(path / 'generation.json', ZooError)
         if existing != wanted:
             raise ZooError(f"{path}: holds an unfinished generation of a different zoo ({_differences(existing, wanted)}); "
                            "refusing to overwrite it: resume it with its own settings or choose another output folder")
     else:
         path.mkdir(parents=True, exist_ok=True)
-        _fsync_write(path / 'generation.json', lambda f: f.write(json.dumps(wanted, indent=1).encode()))
+        write_json(path / 'generation.json', wanted)
     (path / 'chunks').mkdir(exist_ok=True)
     return False
 
 def _remove_leftovers(path: Path):
     "Half-written chunks of a generator that died; only ever called while holding the folder's lock."
     for leftover in (path / 'chunks').glob('*.tmp-*'): shutil.rmtree(leftover, ignore_errors=True)
-
-def _read_json(path: Path) -> dict:
-    try: return json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise ZooError(f"{path}: unreadable: broken JSON ({e}); the file was cut short or edited") from None
 
 def _differences(a: dict | None, b: dict) -> str:
     keys = sorted(k for k in set(a or {}) | set(b) if (a or {}).get(k) != b.get(k))
@@ -601,7 +591,7 @@ def subset(self: Zoo, runs, out, **provenance) -> Zoo:
     files['snapshots.csv'] = dict(sha256=_sha256(tmp / 'snapshots.csv'))
     manifest = dict(self.manifest, num_snapshots=len(rows), num_runs=len(runs), files=files,
                     subset_of=dict(zoo=self.fingerprint(), runs=runs.tolist(), **provenance))
-    _fsync_write(tmp / 'manifest.json', lambda f: f.write(json.dumps(manifest, indent=1).encode()))
+    write_json(tmp / 'manifest.json', manifest)
     if out.exists(): out.rmdir()
     os.replace(tmp, out)
     return Zoo.load(out)
