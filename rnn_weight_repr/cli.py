@@ -20,7 +20,7 @@ from fastcore.script import call_parse
 
 from . import __version__
 from .console import check_device, check_out_folder, one_line_errors
-from .files import is_temporary, read_json, write_json
+from .files import check_owned_folder, read_json, write_json
 from .devices import FolderLock, TimeLimitReached, default_device, stop_time, time_is_up, worker_pool
 from .emulation import TrainConfig, read_metrics, train_config, train_emulation
 from .encoders import ALL_ENCODERS
@@ -280,11 +280,7 @@ _WRITTEN = ('reproduction.json', 'reproducing.lock', 'timings.json', 'report.md'
 def _open_reproduction(out: Path, preset: str) -> dict:
     "The stage times kept in `out`, after checking that `out` is empty or a reproduction at `preset` (never another folder)."
     marker = out / 'reproduction.json'
-    if out.is_dir() and any(out.iterdir()):
-        foreign = sorted(p.name for p in out.iterdir() if p.name not in _WRITTEN and not is_temporary(p.name))
-        if foreign or not (marker.exists() or (out / 'timings.json').exists()):
-            raise ValueError(f"{out}: exists and holds files rwr_reproduce did not write ({', '.join(foreign[:5]) or 'no reproduction.json'}); "
-                             "refusing to write into it: choose another --out")
+    if check_owned_folder(out, _WRITTEN, ('reproduction.json', 'timings.json'), 'rwr_reproduce'):
         if marker.exists() and (was := read_json(marker).get('preset')) != preset:
             raise ValueError(f"{out}: holds a reproduction at preset {was!r}, not {preset!r}; choose another --out")
     timings = read_json(out / 'timings.json') if (out / 'timings.json').exists() else {}

@@ -18,7 +18,7 @@ from fastcore.script import call_parse
 from .devices import TimeLimitReached, default_device, stop_time, time_is_up
 from .zoo import SPLITS, Zoo
 from .console import check_device, check_out_folder, one_line_errors
-from .files import is_temporary, read_json, write_json
+from .files import check_owned_folder, read_json, write_json
 from .emulation import TrainConfig, build_model, load_checkpoint, load_run, run_identity, spread_rows
 from .clones import clone_quality
 from .baselines import BEHAVIOURAL, behavioural_baseline
@@ -86,11 +86,7 @@ def _identity_hash(identity: dict) -> str: return hashlib.sha256(json.dumps(iden
 def _prepare_eval_folder(out: Path, runs: dict, overwrite: bool = False) -> Path:
     "Make `out` ready for evaluating `runs` ({label: identity hash}): never a folder of other files, nor another evaluation's unless `overwrite`."
     out = check_out_folder(out)
-    if out.is_dir() and any(out.iterdir()):
-        foreign = sorted(p.name for p in out.iterdir() if p.name not in _EVAL_FILES and not is_temporary(p.name))
-        if foreign or not ((out / 'evaluation.json').exists() or (out / 'cache').is_dir()):
-            raise ValueError(f"{out}: exists and holds files rwr_eval did not write ({', '.join(foreign[:5])}); "
-                             "refusing to write into it: choose another --out")
+    if check_owned_folder(out, _EVAL_FILES, ('evaluation.json', 'cache'), 'rwr_eval'):
         before = read_json(out / 'evaluation.json').get('runs') if (out / 'evaluation.json').exists() else None
         if before is not None and before != runs:
             if not overwrite:
@@ -100,7 +96,7 @@ def _prepare_eval_folder(out: Path, runs: dict, overwrite: bool = False) -> Path
                 if (out / name).is_dir(): shutil.rmtree(out / name)
                 else: (out / name).unlink(missing_ok=True)
     for folder in (out / 'cache', out / 'codes'): folder.mkdir(parents=True, exist_ok=True)
-    (out / 'evaluation.json').write_text(json.dumps(dict(runs=runs), indent=1))
+    write_json(out / 'evaluation.json', dict(runs=runs))
     return out
 
 def _stamp(path: Path) -> list: return [path.stat().st_mtime_ns, path.stat().st_size]
