@@ -16,7 +16,8 @@ import torch.nn.functional as F
 
 from rnn_weight_repr.languages import all_tasks, sample_strings, to_inputs_targets
 from rnn_weight_repr.formal_zoo import train_formal_chunk
-from rnn_weight_repr.zoo import learning_rate, zoo_config
+from rnn_weight_repr.zoo import zoo_config
+from rnn_weight_repr.zoo_kind import learning_rate
 
 PAPER_RNN_STEPS = 1_080 * 20_000
 

@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['TASKS', 'EVAL_SEEDS', 'EVAL_PARTITIONS', 'EVAL_INITS', 'EMULATION_SEEDS', 'SUPERVISED_STEPS', 'EMULATION_COLUMNS',
-           'TINY_NOTE', 'summarize_zoo', 'rwr_zoo', 'run_folder', 'train_runs', 'reproduction_zoo_config',
-           'reproduce_task', 'plot_emulation_losses', 'emulation_rows', 'write_emulation_csv', 'read_emulation_csv',
-           'emulation_table', 'nested_markdown', 'write_report', 'reported_tasks', 'rwr_reproduce']
+           'TINY_NOTE', 'zoo_script', 'reproduce_script', 'summarize_zoo', 'rwr_zoo', 'run_folder', 'train_runs',
+           'reproduction_zoo_config', 'reproduce_task', 'plot_emulation_losses', 'emulation_rows',
+           'write_emulation_csv', 'read_emulation_csv', 'emulation_table', 'nested_markdown', 'write_report',
+           'reported_tasks', 'rwr_reproduce']
 
 # %% ../nbs/10_cli.ipynb #f51fe01e
 import csv, math, os, re, time
@@ -19,20 +20,21 @@ import torch
 from fastcore.script import call_parse
 
 from . import __version__
-from .console import check_device, check_out_folder, one_line_errors
+from .console import check_device, check_out_folder, console_script, one_line_errors
 from .files import check_owned_folder, read_json, write_json
 from .devices import FolderLock, TimeLimitReached, default_device, stop_time, time_is_up, worker_pool
 from .emulation import TrainConfig, read_metrics, train_config, train_emulation
 from .encoders import ALL_ENCODERS
 from .report import evaluate_runs
-from .zoo import ZOO_KINDS, Zoo, generate_zoo, zoo_config
+from .kinds import ZOO_KINDS
+from .zoo import Zoo, generate_zoo, zoo_config
 
 # %% ../nbs/10_cli.ipynb #e72e6725
 def summarize_zoo(zoo: Zoo) -> str:
     "A few lines on a zoo: size, splits, and mean performance (MNIST: eval accuracy) at each snapshot step."
     steps = np.unique(zoo.steps)
     perf = [float(np.mean(zoo.performance[zoo.steps == s])) for s in steps]
-    measure = 'mean eval accuracy' if zoo.kind == 'mnist' else 'mean performance'
+    measure = zoo.kind_rules.performance_name
     lines = [repr(zoo), '| step | ' + ' | '.join(str(s) for s in steps) + ' |',
              '|---' * (len(steps) + 1) + '|',
              f'| {measure} | ' + ' | '.join(f'{p:.2f}' for p in perf) + ' |']
@@ -55,7 +57,7 @@ def rwr_zoo(kind: Literal['formal', 'mnist'],             # what the RNNs learn:
     "Generate (or resume) a model zoo of trained LSTMs."
     with one_line_errors('rwr_zoo'):
         out, device = check_out_folder(out or f'zoos/{kind}-{preset}'), check_device(device)
-        data = dict(mnist_root=mnist_root, download=not no_download) if kind == 'mnist' else {}
+        data = dict(mnist_root=mnist_root, download=not no_download)   # where a kind's data lives (mnist's); not part of any zoo's identity
         config = zoo_config(preset, kind=kind, num_runs=runs, chunk_size=chunk_size, seed=seed,
                             random_string_probability=random_strings, **data)
         stop_at = stop_time(time_limit)
@@ -124,7 +126,7 @@ def train_runs(zoo: Zoo, jobs: list[tuple[TrainConfig, Path]], device=None, work
 # %% ../nbs/10_cli.ipynb #6fcef6bf
 def reproduction_zoo_config(kind: str, preset: str, mnist_root: str | None = None):
     "The `ZooConfig` rwr_reproduce generates for `kind` at `preset` (MNIST read from `mnist_root`)."
-    return zoo_config(preset, kind=kind, **(dict(mnist_root=mnist_root) if kind == 'mnist' else {}))
+    return zoo_config(preset, kind=kind, mnist_root=mnist_root)
 
 def reproduce_task(kind: str, preset: str, out: Path, timings: dict, device=None, workers: int = 1, seeds: int | None = None,
                    progress: bool = True, mnist_root: str | None = None, log=print, save=lambda: None,
@@ -252,7 +254,7 @@ def write_report(out: Path, preset: str, kinds, timings: dict, device) -> Path:
         zoo = Zoo.load(out / kind / 'zoo', checksums=False)
         runs = emulation_rows(out, kind, EMULATION_SEEDS[preset])
         write_emulation_csv(out / kind / 'emulation.csv', runs)
-        lines += [f"## {'Formal languages' if kind == 'formal' else 'Sequential MNIST'}", "", "### Zoo", "",
+        lines += [f"## {ZOO_KINDS[kind].title}", "", "### Zoo", "",
                   "```", summarize_zoo(zoo), "```", "", f"Stored behaviour replayed through stored weights: {_verified(zoo.verify())}", "",
                   "### Emulation (self-supervised)", "",
                   "A z gap is the emulation loss with the codes shuffled between the RNNs of a batch minus the loss with their own: "
@@ -323,3 +325,6 @@ def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (C
             report = write_report(out, preset, reported_tasks(out, kinds), timings, device)   # a task done earlier here stays in it
         finally: lock.release()
     print(f"report: {report}")
+
+zoo_script = console_script(rwr_zoo, positional=('kind',))
+reproduce_script = console_script(rwr_reproduce)

@@ -31,6 +31,7 @@ from torch import Tensor, nn
 
 from .devices import default_device
 from .languages import MAX_DIFFERENCE, MIN_DIFFERENCE
+from .kinds import ZOO_KINDS
 from .zoo import Zoo
 
 # %% ../nbs/09_downstream.ipynb #85339437
@@ -74,9 +75,7 @@ class Property:
         if self.kind == 'exact_task': return np.unique(np.asarray(zoo.tasks), axis=0, return_inverse=True)[1].reshape(-1)
         if self.kind == 'offsets': return np.asarray(zoo.tasks, np.int64)
         if self.kind == 'angle': return np.asarray(t['angle'])
-        if self.name == 'generalisation_gap':
-            if 'train_accuracy' in t: return np.asarray(t['train_accuracy'] - t['eval_accuracy'], dtype=np.float64)
-            return np.asarray(t['eval_loss'] - t['train_loss'], dtype=np.float64)
+        if self.name not in t and self.name in (derived := zoo.kind_rules.derived_facts): return np.asarray(derived[self.name](t), np.float64)
         if self.name not in t: raise ValueError(f"{zoo.path}: the snapshot table has no column {self.name!r} (it has {list(t)})")
         return np.asarray(t[self.name])
 
@@ -88,16 +87,13 @@ class Property:
         correct = np.asarray(y) == np.asarray(y_hat)
         return float(np.mean(correct.all(1) if self.kind == 'offsets' else correct))
 
-FORMAL_PROPERTIES = (Property('performance', 'regression', 'R²'), Property('step', 'classification', 'accuracy'),
-                     Property('exact_task', 'exact_task', 'accuracy', 'runs'),
-                     Property('unseen_task', 'offsets', 'accuracy', 'tasks'))
-MNIST_PROPERTIES = (Property('eval_accuracy', 'regression', 'R²'), Property('generalisation_gap', 'regression', 'R²'),
-                    Property('angle', 'angle', 'error °'), Property('weight_decay', 'classification', 'accuracy'),
-                    Property('unseen_angle', 'angle', 'error °', 'tasks'))
-
 def properties(zoo: Zoo) -> tuple[Property, ...]:
-    "The downstream properties of the zoo's kind."
-    return MNIST_PROPERTIES if zoo.kind == 'mnist' else FORMAL_PROPERTIES
+    "The downstream properties of the zoo's kind (`ZooKind.properties`, chapter [Kinds of zoo](zoo_kind.html))."
+    if not (found := zoo.kind_rules.properties): raise ValueError(f"{zoo.path}: the {zoo.kind!r} kind declares no downstream properties")
+    return tuple(Property(*p) for p in found)
+
+FORMAL_PROPERTIES = tuple(Property(*p) for p in ZOO_KINDS['formal'].properties)   # for examples and tests: the kinds' own, by name
+MNIST_PROPERTIES = tuple(Property(*p) for p in ZOO_KINDS['mnist'].properties)
 
 def property_named(zoo: Zoo, name: str) -> Property:
     "The property `name` of the zoo's kind."

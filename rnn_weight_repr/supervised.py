@@ -99,7 +99,7 @@ def train_supervised(zoo: Zoo, prop: Property, config: SupervisedConfig, fit_row
     targets = label_targets(prop, zoo, fit_rows)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(config.seed)
-        encoder = make_encoder(config.encoder, zoo.spec, config.encoder_preset, token_inputs=zoo.kind != 'mnist',
+        encoder = make_encoder(config.encoder, zoo.spec, config.encoder_preset, token_inputs=zoo.kind_rules.token_inputs,
                                code_size=config.code_size, **config.encoder_sizes)
         model = SupervisedModel(encoder, targets.shape[1]).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)

@@ -23,9 +23,9 @@ def run(script, *args, installed=False):
     "Run a console script on `args`: in this process through its entry point (fast), or the installed script."
     if installed:
         return subprocess.run([BIN / script, *map(str, args)], env=ENV, capture_output=True, text=True, timeout=600)
-    from rnn_weight_repr import console
-    entry = {'rwr_zoo': console.zoo_script, 'rwr_train': console.train_script, 'rwr_eval': console.eval_script,
-             'rwr_recompute': console.recompute_script, 'rwr_reproduce': console.reproduce_script}[script]
+    from rnn_weight_repr import cli, emulation, report
+    entry = {'rwr_zoo': cli.zoo_script, 'rwr_train': emulation.train_script, 'rwr_eval': report.eval_script,
+             'rwr_recompute': report.recompute_script, 'rwr_reproduce': cli.reproduce_script}[script]
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         try: status = entry([str(a) for a in args])

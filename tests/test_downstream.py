@@ -291,7 +291,7 @@ def test_a_leak_between_fitted_and_scored_tasks_fails(setup, monkeypatch):
 def test_no_task_is_fitted_and_scored_in_any_halving(tmp_path):
     "A zoo of 40 tasks (6 OOD): over many halvings each OOD row is scored once, by a predictor fitted on the train tasks and the other half only."
     from rnn_weight_repr.downstream import FORMAL_PROPERTIES, task_ids_of, evaluated_rows, fitting_folds
-    from rnn_weight_repr.zoo import spread_tasks
+    from rnn_weight_repr.formal_zoo import spread_tasks
     zoo = generate_zoo(zoo_config('tiny', tasks=spread_tasks(40), num_runs=40, snapshot_steps=(0, 5)), tmp_path / 'zoo', device='cpu', progress=False)
     unseen, task = FORMAL_PROPERTIES[3], task_ids_of(zoo)
     ood, train = (evaluated_rows(zoo, unseen, split, min_performance=0) for split in ('ood', 'train'))
