@@ -613,6 +613,7 @@ def rwr_train(zoo: str,                                      # zoo folder (rwr_z
               batch_size: int = None,                        # RNNs per step over all processes (default: the preset's)
               lr: float = None,                              # learning rate (default: the preset's)
               loss: Literal[LOSSES] = None,                  # divergence between emulator and RNN (default: the preset's, tv)
+              objective: Literal[OBJECTIVES] = None,         # whose inputs the RNN is imitated on: own (its stored ones, the paper's; default of tiny and paper), foreign (other train RNNs' stored ones; default of small) or random strings
               seed: int = None,                              # random seed (default: the preset's, 0)
               device: str = None,                            # cpu, cuda, cuda:1, … (default: a GPU if there is one)
               resume: bool = False,                          # continue an interrupted run in --out
@@ -623,7 +624,7 @@ def rwr_train(zoo: str,                                      # zoo folder (rwr_z
     "Train an encoder by emulation on a zoo's train split."
     with one_line_errors('rwr_train', again='run the same command with --resume to continue'):
         out, device = check_out_folder(out), check_device(device)
-        config = train_config(preset, encoder=encoder, steps=steps, batch_size=batch_size, lr=lr, loss=loss, seed=seed)
+        config = train_config(preset, encoder=encoder, steps=steps, batch_size=batch_size, lr=lr, loss=loss, objective=objective, seed=seed)
         stop_at = stop_time(time_limit)
         try: run = train_emulation(Zoo.load(zoo), config, out, device=device, resume=resume, progress=not quiet, amp=amp,
                                    cuda_graph=cuda_graph, stop_at=stop_at)
