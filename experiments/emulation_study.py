@@ -220,7 +220,8 @@ def figure(args):
 
 def clones(args):
     "What the emulator writes given z: for a few well-trained validation RNNs of distinct tasks, their own string and clones."
-    from rnn_weight_repr.clones import emulate_strings, string_scores
+    from rnn_weight_repr.clones import emulate_strings
+    from rnn_weight_repr.formal_zoo import string_scores
     from rnn_weight_repr.languages import accept, decode
     torch.set_num_threads(args.threads)
     zoo = Zoo.load(args.zoo)

@@ -6,7 +6,7 @@
 __all__ = ['ROOT_ENV', 'RAW_FILES', 'MNIST_MEAN', 'MNIST_STD', 'TILE', 'MNIST_STEPS', 'MNIST_PRESETS', 'MNIST_KIND',
            'MNISTNotFoundError', 'mnist_root', 'load_mnist', 'is_eval_image', 'train_eval_indices', 'rotate',
            'to_tiles', 'tile_sequences', 'images_from_tiles', 'classify', 'training_step', 'train_mnist_chunk',
-           'angle_splits', 'generalisation_gap']
+           'angle_splits', 'generalisation_gap', 'angle_features']
 
 # %% ../nbs/03_mnist_zoo.ipynb #a836ca0c
 import functools, os
@@ -289,6 +289,12 @@ def generalisation_gap(table: dict) -> np.ndarray:
     if 'train_accuracy' in table: return np.asarray(table['train_accuracy'] - table['eval_accuracy'], dtype=np.float64)
     return np.asarray(table['eval_loss'] - table['train_loss'], dtype=np.float64)
 
+def angle_features(angles) -> np.ndarray:
+    "The angle as the task label's features [N, K + 2]: a one-hot over the zoo's K angles, then its sin and cos."
+    angles = np.asarray(angles, np.float64)
+    index = np.unique(angles, axis=0, return_inverse=True)[1].reshape(-1)
+    return np.concatenate([np.eye(index.max() + 1)[index], np.sin(np.radians(angles)), np.cos(np.radians(angles))], 1)
+
 MNIST_KIND = ZooKind(
     'mnist', spec=lambda config: LSTMSpec(16, config.hidden_size, config.num_layers, 10), normalise=_mnist_config,
     task_of=_mnist_angles, weight_decay_of=_mnist_weight_decays, train_chunk=train_mnist_chunk, presets=MNIST_PRESETS,
@@ -297,7 +303,7 @@ MNIST_KIND = ZooKind(
     released_marker='num_step.npy', read_released=_read_released, write_released=_write_released,
     properties=(('eval_accuracy', 'regression', 'R²'), ('generalisation_gap', 'regression', 'R²'), ('angle', 'angle', 'error °'),
                 ('weight_decay', 'classification', 'accuracy'), ('unseen_angle', 'angle', 'error °', 'tasks')),
-    derived_facts={'generalisation_gap': generalisation_gap},
+    derived_facts={'generalisation_gap': generalisation_gap}, task_features=angle_features,
     title='Sequential MNIST', performance_name='mean eval accuracy',
     check_inputs=lambda config: load_mnist(config.mnist_root, config.download),
     inputs_of=lambda config: f"MNIST from {mnist_root(config.mnist_root) / 'MNIST' / 'raw'}")

@@ -23,7 +23,7 @@ from .console import check_device, check_out_folder, console_script, one_line_er
 from .files import check_owned_folder, read_json, write_json
 from .emulation import TrainConfig, build_model, load_checkpoint, load_run, run_identity, spread_rows
 from .clones import clone_quality
-from .baselines import BEHAVIOURAL, behavioural_baseline
+from .baselines import BEHAVIOURAL, BEHAVIOURAL_TEXT, behavioural_baseline
 from .supervised import SupervisedConfig, supervised_scores
 from .codes import KeptCodes, kept_precision, load_codes, save_codes
 from .downstream import (Protocol, bootstrap_weights, embed_zoo, evaluate_codes,
@@ -48,7 +48,7 @@ def evaluate_run(run_dir, zoo: Zoo, protocol: Protocol = Protocol(), clone_sampl
     for split in splits:
         rows = spread_rows(zoo.rows(split), clone_rows)
         clone, original = clone_quality(model, zoo, rows, clone_samples, device=device)
-        agreement = zoo.kind == 'mnist' and zoo.labels is None       # no labels: clone and RNN scored differently, no gap
+        agreement = zoo.kind_rules.score_samples is None and zoo.labels is None   # no labels: clone and RNN scored differently, no gap
         per_row = dict(clone=clone, rnn=original, **({} if agreement else dict(clone_gap=np.abs(clone - original))))
         scores.update({f'{what}/{split}': dict(rows=rows, values=np.asarray(v, np.float64)[None]) for what, v in per_row.items()})
     return dict(scores=scores, codes=z, encoder=model.config.encoder, step=int(model.step), finished=bool(model.finished))
@@ -429,21 +429,24 @@ def _protocol_text(zoo: Zoo, protocol: Protocol, splits=('val', 'ood')) -> str:
             f"tasks, then the runs within each task, all snapshots of a run together. Properties learnt on the train split: mean over "
             f"{p.seeds} predictor seed{'s' * (p.seeds > 1)}. `random` rows pool {p.inits} initialisation{'s' * (p.inits > 1)} of the "
             "untrained encoder, and a `trained` row of several emulation seeds pools them; the bootstrap resamples these too.")
-    if zoo.kind == 'mnist':
-        return text + (f" **Unseen angle** (the paper's protocol): the angle regressed by a predictor fitted on the train angles "
-                       f"(validation) or on the train angles and a random half of the OOD angles, scored on the other half, both halves "
-                       f"in turn over {p.partitions} random halvings (OOD).")
+    kinds = {(prop.kind, prop.fitting) for prop in properties(zoo)}
+    if ('angle', 'tasks') in kinds:
+        text += (f" **Unseen angle** (the paper's protocol): the angle regressed by a predictor fitted on the train angles "
+                 f"(validation) or on the train angles and a random half of the OOD angles, scored on the other half, both halves "
+                 f"in turn over {p.partitions} random halvings (OOD).")
+    if ('exact_task', 'runs') not in kinds: return text
     kept = {s: exact_task_rows(zoo, s, p.min_step, p.min_performance) for s in splits}
     count = lambda n, word: f"{n} {word}{'s' * (n != 1)}"
     counts = '; '.join(f"{s.upper() if s == 'ood' else s}: {count(len(np.unique(task_ids_of(zoo)[r])), 'task')}, "
                        f"{count(len(np.unique(np.asarray(zoo.runs)[r])), 'run')}, {count(len(r), 'snapshot')}" for s, r in kept.items())
     return text + (f" **Exact task**: two-fold cross-fitting over {p.partitions} random partitions of each held-out task's runs, "
                    f"every run tested once per partition, on the snapshots with step ≥ {p.min_step} and performance ≥ "
-                   f"{p.min_performance:.2f} of tasks with at least two such runs ({counts}). **Unseen task** (the paper's protocol): "
+                   f"{p.min_performance:.2f} of tasks with at least two such runs ({counts}).") + ("" if ('offsets', 'tasks') not in kinds else
+                  (" **Unseen task** (the paper's protocol): "
                    "the task's three offsets as a 3-hot target (MLP with binary cross-entropy; linear: a logistic regression per offset) "
                    "fitted on the snapshots of other tasks only (same step and performance floor): on the train tasks for validation; on the "
                    f"train tasks and a random half of the OOD tasks for OOD, scored on the other half, both halves in turn over {p.partitions} "
-                   "random halvings; accuracy = all three offsets right (per offset: the mean of the three).")
+                   "random halvings; accuracy = all three offsets right (per offset: the mean of the three)."))
 
 def _write_csv(path: Path, header: list[str], rows: list[list]):
     with open(path, 'w', newline='') as f: csv.writer(f).writerows([header, *rows])
@@ -454,7 +457,8 @@ def _numbers(summary: dict | None, stats) -> list[str]:
 # %% ../nbs/09b_report.ipynb #37c89b2f
 def _markdown(results: dict, summaries: dict, differences: dict, zoo: Zoo, protocol: Protocol, splits) -> list[str]:
     "The lines of results.md: the protocol, a table per predictor, the paired differences, the clones."
-    columns, mnist = _columns(zoo, splits, protocol), zoo.kind == 'mnist'
+    columns, writes = _columns(zoo, splits, protocol), zoo.kind_rules.score_samples is not None   # writers' clones write; the others answer
+    kinds = {prop.kind for prop in properties(zoo)}
     digits = lambda kind: 1 if kind == 'angle' else 3
     lines = ["# Downstream evaluation", "", _protocol_text(zoo, protocol, splits), ""]
     for predictor, title in (('mlp', 'MLP (2 × 64)'), ('linear', 'linear (ridge / logistic regression)')):
@@ -467,25 +471,25 @@ def _markdown(results: dict, summaries: dict, differences: dict, zoo: Zoo, proto
                   *_table(['difference', *(h for _, h, _ in columns)], [
                       [f"{a} − {b}", *(_format(d[f'{key}/{predictor}'], digits(kind), signed=True) for key, _, kind in columns)]
                       for (a, b), d in differences.items()]), ""]
-    agreement = mnist and zoo.labels is None
+    agreement = zoo.kind_rules.score_samples is None and zoo.labels is None
     clone_columns = (('clone', 'agreement'), ('rnn', 'RNN eval accuracy')) if agreement else \
-                    (('clone', 'clone accuracy' if mnist else 'clone'), ('rnn', 'RNN accuracy' if mnist else 'RNN'), ('clone_gap', '\\|gap\\|'))
+                    (('clone', 'clone' if writes else 'clone accuracy'), ('rnn', 'RNN' if writes else 'RNN accuracy'), ('clone_gap', '\\|gap\\|'))
     clone_text = ("Agreement of the emulator's class (last step) with the RNN's on the stored eval inputs, next to the RNN's eval accuracy "
                   "(this zoo stores no labels)." if agreement else
-                  "Accuracy of the emulator's class (last step) on each RNN's stored eval digits, the RNN's own accuracy on the same digits, "
-                  "and the mean absolute difference per RNN." if mnist else
-                  "Valid fraction of the strings the emulator samples given z (unfinished ones count as invalid, as in the zoo's performance), the RNN's own performance, and the mean absolute difference per RNN.")
+                  "The strings the emulator samples given z, scored as the zoo scores its RNNs (formal: the valid fraction, unfinished ones invalid), the RNN's own performance, and the mean absolute difference per RNN." if writes else
+                  "Accuracy of the emulator's class (last step) on each RNN's stored eval inputs, the RNN's own accuracy on the same inputs, "
+                  "and the mean absolute difference per RNN.")
     lines += ["## Clones: the emulator given z", "", clone_text, "",
               *_table(['model', *(f"{h} · {s.upper() if s == 'ood' else s}" for s in splits for _, h in clone_columns)], [
                   [label, *(_format(summaries[label][f'{w}/{s}']) for s in splits for w, _ in clone_columns)]
                   for label, r in results.items() if r['type'] in ('trained', 'one seed')]), ""]
     return lines + ["Rows: `trained` = a run's encoder (pooled over its emulation seeds where there are several, each also shown as "
                     "`one seed`); `random` = an untrained encoder of the same kind and sizes; "
-                    "`behavioural` = " + ("the classifier's class probabilities on 8 fixed digits, each turned by 8 fixed angles" if mnist else "statistics of 100 strings sampled from the RNN") +
+                    "`behavioural` = " + BEHAVIOURAL_TEXT.get(BEHAVIOURAL.get(zoo.kind), 'none for this kind of zoo') +
                     ", made without learning (chapter Behavioural baselines); `task label` = the predictor given the task "
-                    "itself instead of z" + ("" if mnist else " (on the exact task 1.0 by construction: the label determines the class)") +
+                    "itself instead of z" + (" (on the exact task 1.0 by construction: the label determines the class)" if 'exact_task' in kinds else "") +
                     "; `chance` = a constant predictor (train mean or most frequent class). R² below 0 is worse than predicting the "
-                    "evaluated split's mean." + (" Angle: mean circular error of atan2 of the predicted (sin, cos); lower is better." if mnist else "")]
+                    "evaluated split's mean." + (" Angle: mean circular error of atan2 of the predicted (sin, cos); lower is better." if 'angle' in kinds else "")]
 
 # %% ../nbs/09b_report.ipynb #5ad17d53
 def write_results(results: dict[str, dict], zoo: Zoo, out, protocol: Protocol | int = Protocol(), pairs=()) -> Path:

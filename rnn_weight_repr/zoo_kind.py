@@ -61,6 +61,8 @@ class ZooKind:
     write_released: Callable | None = None   # (zoo, folder) → args.json's fields; writes tasks.npy and its table files
     check_inputs: Callable = lambda config: None   # config → raises if the data its runs train on cannot be read (before any file is written)
     inputs_of: Callable = lambda config: None      # config → where the data its runs train on is read from (said in logs), or None
+    score_samples: Callable | None = None   # (token strings [R, S, L], tasks [R, …]) → each generator's `performance` (None: RNNs that answer their stored inputs)
+    task_features: Callable | None = None   # tasks [N, …] → the task label as features [N, F], in the paper's form (None: a one-hot of the task)
     properties: tuple = ()      # downstream properties as (name, kind, metric[, fitting]): chapter Downstream's `Property`
     derived_facts: dict = field(default_factory=dict)   # property name → (snapshot table → its value per row), for facts not stored as a column
     title: str = ''             # how reports name the kind ('Formal languages')

@@ -110,3 +110,19 @@ def test_emulation_and_downstream(shift_zoo, tmp_path):
     exact = scores['exact_task/val/linear']
     val = zoo.rows('val')
     assert sorted(exact['rows']) == sorted(val[zoo.steps[val] >= 1])          # the held-out task's runs past step 0 (min_step 1)
+
+
+def test_evaluated_like_any_zoo(shift_zoo, tmp_path):
+    "rwr_eval on a run of the toy kind: its properties, the task label, the untrained encoder and the clones (which answer their stored inputs)."
+    from rnn_weight_repr.report import eval_script
+    zoo = shift_zoo
+    run = train_emulation(zoo, train_config('tiny', encoder='layerwise_statistics', steps=10), tmp_path / 'run', device='cpu', progress=False)
+    status = eval_script(['--zoo', str(zoo.path), '--runs', str(run), '--out', str(tmp_path / 'eval'), '--seeds', '1', '--partitions', '2',
+                          '--inits', '1', '--resamples', '50', '--min_performance', '0', '--device', 'cpu', '--quiet'])
+    assert status == 0
+    with open(tmp_path / 'eval' / 'results.csv') as f: rows = {r['model']: r for r in __import__('csv').DictReader(f)}
+    assert [rows[m]['type'] for m in rows] == ['trained', 'random', 'task label', 'chance']   # no behavioural baseline for this kind
+    assert float(rows['task label']['exact_task/val/mlp']) == 1.0                            # the label names every held-out run's task
+    assert 0 <= float(rows['layerwise_statistics']['clone/val']) <= 1                           # agreement with the RNN on its stored inputs
+    report = (tmp_path / 'eval' / 'results.md').read_text()
+    assert 'Exact task' in report and 'Unseen task' not in report and 'none for this kind of zoo' in report
