@@ -404,7 +404,7 @@ def pending_chunks(path, config: ZooConfig) -> list[int]:
 
 def train_and_write_chunk(config: ZooConfig, chunk: int, path, device='cpu', on_steps=None) -> int:
     "Train one chunk and write it into the generation folder `path`."
-    arrays = ZOO_KINDS[config.kind].train_chunk(config, chunk, device, on_steps)
+    arrays = config.kind_rules.train_chunk(config, chunk, device, on_steps)
     write_chunk(Path(path) / 'chunks' / f'{chunk:05d}', arrays)
     return chunk
 
@@ -444,7 +444,7 @@ def generate_zoo(config: ZooConfig, out, device=None, workers: int = 1, progress
     if workers < 1: raise ValueError(f"workers: expected 1 or more processes, got {workers}")
     rank, world = rank_and_world(device)
     lock = None
-    if not (path / 'manifest.json').exists(): ZOO_KINDS[config.kind].check_inputs(config)   # e.g. MNIST's files: found before writing
+    if not (path / 'manifest.json').exists(): config.kind_rules.check_inputs(config)   # e.g. MNIST's files: found before writing
     if rank == 0:
         complete = _prepare_folder(path, config)
         if not complete: lock = GeneratorLock(path); _remove_leftovers(path)
