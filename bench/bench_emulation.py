@@ -20,7 +20,8 @@ import argparse
 import torch
 import torch.nn.functional as F
 
-from rnn_weight_repr.emulation import CapturedStep, Emulator, _forward_backward, build_model, train_config
+from rnn_weight_repr.emulator import Emulator, build_model, train_config
+from rnn_weight_repr.emulation import CapturedStep, _forward_backward
 from rnn_weight_repr.encoders import ALL_ENCODERS
 from rnn_weight_repr.lstm import LSTMSpec
 from timing import timed

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import torch
 
-from rnn_weight_repr.emulation import read_metrics, train_config, train_emulation
+from rnn_weight_repr.emulator import train_config
+from rnn_weight_repr.run import read_metrics
+from rnn_weight_repr.emulation import train_emulation
 from rnn_weight_repr.encoders import ENCODERS
 from rnn_weight_repr.zoo import Zoo
 

@@ -32,7 +32,9 @@ import torch
 from rnn_weight_repr.devices import TimeLimitReached, stop_time, time_is_up
 from rnn_weight_repr.downstream import embed_zoo
 from rnn_weight_repr.report import random_codes
-from rnn_weight_repr.emulation import TrainConfig, code_spread, load_run, read_metrics, train_config, train_emulation
+from rnn_weight_repr.emulator import TrainConfig, train_config
+from rnn_weight_repr.run import load_run, read_metrics
+from rnn_weight_repr.emulation import code_spread, train_emulation
 from rnn_weight_repr.zoo import Zoo
 
 

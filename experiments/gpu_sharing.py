@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 from rnn_weight_repr.cli import train_runs
-from rnn_weight_repr.emulation import read_metrics, train_config
+from rnn_weight_repr.emulator import train_config
+from rnn_weight_repr.run import read_metrics
 from rnn_weight_repr.encoders import ENCODERS
 from rnn_weight_repr.zoo import Zoo
 

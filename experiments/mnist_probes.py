@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from rnn_weight_repr.cli import run_folder
-from rnn_weight_repr.emulation import load_run
+from rnn_weight_repr.run import load_run
 from rnn_weight_repr.mnist import MNIST_MEAN, MNIST_STD
 from rnn_weight_repr.zoo import Zoo
 

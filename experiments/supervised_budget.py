@@ -19,7 +19,7 @@ import torch
 from rnn_weight_repr.devices import TimeLimitReached, stop_time
 from rnn_weight_repr.downstream import (check_no_leak, evaluated_rows, fitting_folds, per_offset_values, property_named,
                                         row_values)
-from rnn_weight_repr.emulation import train_config
+from rnn_weight_repr.emulator import train_config
 from rnn_weight_repr.supervised import SupervisedConfig, predict_label, train_supervised
 from rnn_weight_repr.zoo import Zoo
 

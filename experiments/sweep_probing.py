@@ -15,7 +15,8 @@ from pathlib import Path
 import torch
 
 from rnn_weight_repr.report import evaluate_runs
-from rnn_weight_repr.emulation import train_config, train_emulation
+from rnn_weight_repr.emulator import train_config
+from rnn_weight_repr.emulation import train_emulation
 from rnn_weight_repr.encoders import SIZE_PRESETS
 from rnn_weight_repr.zoo import Zoo
 

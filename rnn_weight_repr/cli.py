@@ -23,7 +23,9 @@ from . import __version__
 from .console import check_device, check_out_folder, console_script, one_line_errors
 from .files import check_owned_folder, read_json, write_json
 from .devices import FolderLock, TimeLimitReached, default_device, stop_time, time_is_up, worker_pool
-from .emulation import TrainConfig, read_metrics, train_config, train_emulation
+from .emulator import TrainConfig, train_config
+from .run import read_metrics
+from .emulation import train_emulation
 from .encoders import ALL_ENCODERS
 from .report import evaluate_runs
 from .kinds import ZOO_KINDS

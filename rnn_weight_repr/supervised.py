@@ -18,7 +18,7 @@ from torch import Tensor, nn
 from .devices import TimeLimitReached, time_is_up
 from .downstream import (Property, check_no_leak, decode_offsets, evaluated_rows, fitting_folds, per_offset_values,
                                         row_values, three_hot)
-from .emulation import load_checkpoint, save_checkpoint
+from .run import load_checkpoint, save_checkpoint
 from .encoders import make_encoder
 from .mechanistic import permutation_augment
 from .zoo import Zoo

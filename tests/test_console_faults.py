@@ -11,7 +11,9 @@ import torch
 
 from rnn_weight_repr import emulation
 from rnn_weight_repr.report import check_run
-from rnn_weight_repr.emulation import TrainingDiverged, read_metrics, train_config, train_emulation
+from rnn_weight_repr.emulator import train_config
+from rnn_weight_repr.run import read_metrics
+from rnn_weight_repr.emulation import TrainingDiverged, train_emulation
 from rnn_weight_repr.zoo import Zoo, generate_zoo, zoo_config
 
 BIN = Path(sys.executable).parent
@@ -294,13 +296,13 @@ def test_nan_weights_are_named_by_zoo_row_and_resume_says_so(zoo, tmp_path, monk
 
 def test_metrics_steps_stay_integers_after_a_resume(zoo, tmp_path, monkeypatch):
     config = train_config('tiny', encoder='layerwise_statistics', steps=30, eval_every=10, checkpoint_every=10)
-    write, calls = emulation._write_metrics, []
+    write, calls = emulation.write_metrics, []
     def interrupted(path, rows):
         calls.append(1)
         if len(calls) == 2: raise KeyboardInterrupt     # killed at step 20, before its checkpoint
         write(path, rows)
     with monkeypatch.context() as m:
-        m.setattr(emulation, '_write_metrics', interrupted)
+        m.setattr(emulation, 'write_metrics', interrupted)
         with pytest.raises(KeyboardInterrupt): train_emulation(zoo, config, tmp_path / 'run', device='cpu', progress=False)
     train_emulation(zoo, config, tmp_path / 'run', device='cpu', resume=True, progress=False)
     steps = [line.split(',')[0] for line in (tmp_path / 'run' / 'metrics.csv').read_text().splitlines()[1:]]

@@ -6,7 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnn_weight_repr.emulation import train_config, train_emulation
+from rnn_weight_repr.emulator import train_config
+from rnn_weight_repr.emulation import train_emulation
 from rnn_weight_repr.zoo import generate_zoo, zoo_config
 
 BIN = Path(sys.executable).parent

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from rnn_weight_repr.emulation import load_run, read_metrics
+from rnn_weight_repr.run import load_run, read_metrics
 from rnn_weight_repr.zoo import generate_zoo, zoo_config
 
 BIN = Path(sys.executable).parent

@@ -11,7 +11,9 @@ import torch.nn.functional as F
 
 from rnn_weight_repr.cli import train_runs
 from rnn_weight_repr.devices import TimeLimitReached
-from rnn_weight_repr.emulation import Emulator, read_metrics, train_config, train_emulation
+from rnn_weight_repr.emulator import Emulator, train_config
+from rnn_weight_repr.run import read_metrics
+from rnn_weight_repr.emulation import train_emulation
 from rnn_weight_repr.lstm import LSTMSpec
 from rnn_weight_repr.zoo import generate_zoo, zoo_config
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rnn_weight_repr.emulation import read_metrics
+from rnn_weight_repr.run import read_metrics
 from rnn_weight_repr.encoders import ALL_ENCODERS
 from rnn_weight_repr.zoo import Zoo
 

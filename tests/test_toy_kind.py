@@ -8,7 +8,9 @@ import torch
 import torch.nn.functional as F
 
 from rnn_weight_repr.downstream import Protocol, embed_zoo, evaluate_codes, properties
-from rnn_weight_repr.emulation import load_run, train_config, train_emulation
+from rnn_weight_repr.emulator import train_config
+from rnn_weight_repr.run import load_run
+from rnn_weight_repr.emulation import train_emulation
 from rnn_weight_repr.kinds import ZOO_KINDS, register_kind
 from rnn_weight_repr.lstm import LSTMSpec
 from rnn_weight_repr.zoo import Zoo, ZooConfig, export_released, generate_zoo, zoo_config

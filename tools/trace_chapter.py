@@ -3,7 +3,7 @@ chapter that hangs is dumped (every thread's Python stack) after `--hang_after` 
 chapter that passes on the CPU can stall; with `--save`, the outputs of the cells it ran are written back into the
 chapter (then `nbdev_clean`): how a chapter's shown outputs are refreshed after a change to what they print.
 
-    python tools/trace_chapter.py nbs/08_emulation.ipynb [--flags gpu] [--hang_after 150] [--save]
+    python tools/trace_chapter.py nbs/08b_emulation.ipynb [--flags gpu] [--hang_after 150] [--save]
 """
 import argparse, faulthandler, json, os, sys, time
 from pathlib import Path
