@@ -107,7 +107,8 @@ def objective_pairs(results: dict) -> list[tuple[str, str]]:
 
 def evaluate(args):
     from rnn_weight_repr.downstream import Protocol
-    from rnn_weight_repr.report import evaluate_runs, write_results
+    from rnn_weight_repr.report import evaluate_runs
+    from rnn_weight_repr.tables import write_results
     torch.set_num_threads(args.threads)
     zoo = Zoo.load(args.zoo)
     runs = sorted(p for p in Path(args.runs).iterdir() if (p / 'result.json').exists())
@@ -273,7 +274,8 @@ def subzoo(args):
 def zoosize(args):
     "Evaluate on the full zoo the runs of --only trained on the full zoo (--runs) and on each subset zoo (--subzoos): OUT/zoo-size."
     from rnn_weight_repr.downstream import Protocol
-    from rnn_weight_repr.report import evaluate_runs, write_results
+    from rnn_weight_repr.report import evaluate_runs
+    from rnn_weight_repr.tables import write_results
     torch.set_num_threads(args.threads)
     zoo = Zoo.load(args.zoo)
     picked = lambda folder: sorted(p for p in Path(folder).iterdir() if (p / 'result.json').exists()
@@ -310,7 +312,7 @@ def longer(args):
     trained = [label for label, r in results.items() if r['type'] == 'trained']
     pairs = [(a, b) for a in trained for b in trained if results[a]['encoder'] == results[b]['encoder'] and steps(a) > steps(b)]
     from rnn_weight_repr.downstream import Protocol
-    from rnn_weight_repr.report import write_results
+    from rnn_weight_repr.tables import write_results
     write_results(results, zoo, Path(args.out) / 'eval', Protocol(seeds=args.seeds), pairs)
     print(Path(args.out) / 'eval' / 'differences.csv')
 
