@@ -26,6 +26,7 @@ from .devices import TimeLimitReached, barrier, default_device, rank_and_world, 
 from .zoo import Zoo
 from .emulator import LOSSES, OBJECTIVES, TRAIN_PRESETS, EmulationModel, TrainConfig, build_model, output_divergence, train_config
 from .run import Run, load_checkpoint, plot_run, read_metrics, save_checkpoint, training_identity, write_metrics
+from .run import load_run  # noqa: F401  (older code imports it from here)
 
 # %% ../nbs/08b_emulation.ipynb #db330eaf
 def stored_behaviour(zoo: Zoo, rows, sequence) -> tuple[Tensor, Tensor, Tensor]:
