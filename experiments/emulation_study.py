@@ -38,8 +38,13 @@ from rnn_weight_repr.emulation import code_spread, train_emulation
 from rnn_weight_repr.zoo import Zoo
 
 
+# The study's runs are named against the `small` recipe they were started under (until 2026-12-05): a run's name
+# carries only what differs from it, so every name keeps its meaning after `small` changed (issue 32).
+STUDY_BASE = dict(lr=1e-3, lr_schedule='cosine', warmup_steps=100, objective='foreign')
+
+
 def parse_job(job: str) -> tuple[str, TrainConfig]:
-    "'encoder:steps:seed[/key=value,...]' → (run folder name, config): the small preset with those fields."
+    "'encoder:steps:seed[/key=value,...]' → (run folder name, config): the study's base recipe (`STUDY_BASE` on `small`) with those fields."
     head, _, tail = job.partition('/')
     encoder, steps, seed = head.split(':')
     overrides = {}
@@ -47,7 +52,7 @@ def parse_job(job: str) -> tuple[str, TrainConfig]:
         key, value = item.split('=')
         kind = type(getattr(TrainConfig(), key))
         overrides[key] = kind(float(value)) if kind in (int, float) else value
-    config = train_config('small', encoder=encoder, steps=int(steps), seed=int(seed), **overrides)
+    config = train_config('small', encoder=encoder, steps=int(steps), seed=int(seed), **{**STUDY_BASE, **overrides})
     config = TrainConfig(**{**config.to_json(), 'eval_every': min(config.eval_every, max(1, int(steps) // 4)),
                             'checkpoint_every': min(config.checkpoint_every, int(steps))})
     tag = ''.join(f"-{k}={v}" for k, v in sorted(overrides.items()))
@@ -91,7 +96,7 @@ def untrained_spread(encoder: str, zoo: Zoo, inits: int = 3, split: str = 'val')
     return {k: float(np.mean([s[k] for s in spreads])) for k in spreads[0]}
 
 
-PRESET_OBJECTIVE = train_config('small').objective     # what an untagged run was trained under
+PRESET_OBJECTIVE = STUDY_BASE['objective']     # what an untagged run was trained under
 
 
 def objective_pairs(results: dict) -> list[tuple[str, str]]:

@@ -314,7 +314,7 @@ def rwr_train(zoo: str,                                      # zoo folder (rwr_z
               batch_size: int = None,                        # RNNs per step over all processes (default: the preset's)
               lr: float = None,                              # learning rate (default: the preset's)
               loss: Literal[LOSSES] = None,                  # divergence between emulator and RNN (default: the preset's, tv)
-              objective: Literal[OBJECTIVES] = None,         # whose inputs the RNN is imitated on: own (its stored ones, the paper's; default of tiny and paper), foreign (other train RNNs' stored ones; default of small) or random strings
+              objective: Literal[OBJECTIVES] = None,         # whose inputs the RNN is imitated on: own (its stored ones, the paper's; every preset's default), foreign (other train RNNs' stored ones) or random strings
               seed: int = None,                              # random seed (default: the preset's, 0)
               device: str = None,                            # cpu, cuda, cuda:1, … (default: a GPU if there is one)
               resume: bool = False,                          # continue an interrupted run in --out

@@ -29,6 +29,8 @@ RECORDED = [('small-all-tasks', ['interactive [interactive-seed0]', 'chance']),
             ('objective-study/own-vs-foreign-3000', ['layerwise_statistics [layerwise_statistics-3000-seed0-objective=foreign] · foreign', 'chance']),
             ('objective-study/own-10000', ['interactive [interactive-10000-seed0-lr=0.0001-lr_schedule=constant-objective=own]', 'chance']),   # the paper's learning rate
             ('objective-study/own-10000-lr', ['neuron_graph', 'chance']),
+            ('objective-study/own-10000-rate', ['flat', 'chance']),   # every weight reader at the paper's rate
+            ('objective-study/own-3000-rate/0.0001', ['interactive [interactive-3000-seed1-lr=0.0001-lr_schedule=constant-objective=own]', 'chance']),   # small's recipe
             ('objective-study/interactive-3000', ['interactive [interactive-3000-seed0-objective=own]', 'chance'])]
 OBJECTIVE, OWN = RECORDED[-1][0], RECORDED[-1][1][0]
 # per predictor: the linear probes to the printed digits; the MLP within what another CPU's rounding moves it (above)
