@@ -29,6 +29,7 @@ from threadpoolctl import threadpool_limits
 from torch import Tensor, nn
 
 from .devices import default_device
+from .encoding import Encoder
 from .formal_zoo import decode_offsets, three_hot   # the formal task's offsets, as the paper's 3-hot label
 from .kinds import ZOO_KINDS
 from .zoo import Zoo
@@ -422,16 +423,22 @@ def plot_predictions(codes: dict[str, np.ndarray], zoo: Zoo, prop: Property | No
     return fig
 
 # %% ../nbs/09_downstream.ipynb #83f03516
-def nearest_in_zoo(encoder: nn.Module, theta: Tensor, zoo: Zoo, k: int = 5, codes: np.ndarray | None = None,
-                   device=None) -> list[dict]:
-    "The `k` zoo snapshots whose codes are most similar to that of one RNN `theta` [P] (cosine around the zoo's mean code), nearest first."
-    theta = zoo.spec.check_theta(torch.as_tensor(theta, dtype=torch.float32))
-    if theta.ndim != 1: raise ValueError(f"theta: expected one weight vector [{zoo.spec.num_params}], got shape {tuple(theta.shape)}")
+def nearest_in_zoo(encoder: nn.Module, rnn: Tensor | tuple[nn.LSTM, nn.Linear], zoo: Zoo, k: int = 5,
+                   codes: np.ndarray | None = None, device=None) -> list[dict]:
+    "The `k` zoo snapshots whose codes are most similar to one RNN's (cosine around the zoo's mean code), nearest first; `rnn` is its weights [P] or its `(lstm, readout)`."
+    if isinstance(rnn, tuple):
+        if not isinstance(encoder, Encoder): raise ValueError(f"encoder: expected an Encoder to read modules, got {type(encoder).__name__}")
+    else:
+        rnn = zoo.spec.check_theta(torch.as_tensor(rnn, dtype=torch.float32))
+        if rnn.ndim != 1: raise ValueError(f"rnn: expected one weight vector [{zoo.spec.num_params}], got shape {tuple(rnn.shape)}")
     device = torch.device(device) if device else default_device()
     codes = embed_zoo(encoder, zoo, device=device) if codes is None else np.asarray(codes)
     if codes.shape[0] != len(zoo): raise ValueError(f"codes: expected one row per snapshot ({len(zoo)}), got {codes.shape[0]}")
     encoder = encoder.to(device).eval()
-    with torch.no_grad(): z = encoder(theta[None].to(device))[0].float().cpu().numpy()
+    if isinstance(rnn, tuple): z = encoder.encode(*rnn)                    # a prober reads any width and depth
+    else:
+        with torch.no_grad(): z = encoder(rnn[None].to(device))[0]
+    z = z.float().cpu().numpy()
     centre = codes.mean(0)                     # what all the zoo's codes share says nothing about one RNN
     unit = lambda a: a / np.maximum(np.linalg.norm(a, axis=-1, keepdims=True), 1e-12)
     similarity = unit(codes - centre) @ unit(z - centre)

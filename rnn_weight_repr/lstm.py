@@ -277,3 +277,18 @@ def random_permute(self: LSTMSpec, theta: Tensor, generator: torch.Generator | N
         keys = torch.rand(*theta.shape[:-1], self.hidden_size, generator=generator, device=theta.device)
         theta = self.permute_hidden(theta, layer, keys.argsort(-1))
     return theta
+
+# %% ../nbs/00_lstm.ipynb #ff6bf96e
+@patch
+def widened(self: LSTMSpec, theta: Tensor, extra: int) -> tuple[LSTMSpec, Tensor]:
+    "The spec with `extra` more hidden neurons per layer, and `theta` [..., P] in it: the same function, the new neurons inert (all their weights 0)."
+    if isinstance(extra, bool) or not isinstance(extra, int) or extra < 0:
+        raise ValueError(f"extra: expected a non-negative int, got {extra!r}")
+    H, wide = self.hidden_size, LSTMSpec(self.input_size, self.hidden_size + extra, self.num_layers, self.output_size)
+    weights, batch = self.unflatten(theta), theta.shape[:-1]
+    padded = {'linear.weight': nn.functional.pad(weights['linear.weight'], (0, extra)), 'linear.bias': weights['linear.bias']}
+    for name in self.names[:-2]:
+        reads_hidden = name.startswith('weight_hh') or (name.startswith('weight_ih') and not name.endswith('_l0'))
+        gates = weights[name].reshape(*batch, 4, H, -1)        # [..., gate, neuron, input]; a bias has one column
+        padded[name] = nn.functional.pad(gates, (0, extra if reads_hidden else 0, 0, extra)).reshape(*batch, *wide.shapes[name])
+    return wide, wide.flatten(padded)

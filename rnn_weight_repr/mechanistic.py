@@ -10,6 +10,7 @@ __all__ = ['TOKENISATIONS', 'SIZE_PRESETS', 'make_mlp', 'tensor_statistics', 'La
 import torch
 from torch import Tensor, nn
 
+from .encoding import Encoder
 from .lstm import LSTMSpec
 
 # %% ../nbs/04_mechanistic_encoders.ipynb #52718079
@@ -31,7 +32,7 @@ def tensor_statistics(spec: LSTMSpec, theta: Tensor, levels: Tensor) -> Tensor:
     return torch.stack(stats, 1)
 
 # %% ../nbs/04_mechanistic_encoders.ipynb #5f643ecc
-class LayerwiseStatistics(nn.Module):
+class LayerwiseStatistics(Encoder):
     "Mean, variance and five quantiles of every weight tensor → MLP → z. Invariant to hidden permutations."
     needs_permutation_augmentation = False
 
@@ -47,7 +48,7 @@ class LayerwiseStatistics(nn.Module):
         return self.mlp(tensor_statistics(self.spec, theta, self.levels).flatten(1))
 
 # %% ../nbs/04_mechanistic_encoders.ipynb #3d62ea56
-class FlatEncoder(nn.Module):
+class FlatEncoder(Encoder):
     "An MLP on the flat weight vector. Not invariant: train it with `permutation_augment`."
     needs_permutation_augmentation = True
 
@@ -79,7 +80,7 @@ def weight_rows(spec: LSTMSpec, theta: Tensor, tokens: str = 'row') -> list[Tens
     return rows + [with_bias(w['linear.weight'], w['linear.bias'])]
 
 # %% ../nbs/04_mechanistic_encoders.ipynb #338605b3
-class ParameterTransformer(nn.Module):
+class ParameterTransformer(Encoder):
     "One token per weight-matrix row (the paper's), a summary token, a transformer encoder; z from the summary token. Train with `permutation_augment`."
     needs_permutation_augmentation = True
 

@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from .encoding import Encoder
 from .lstm import LSTMSpec
 from .mechanistic import make_mlp
 
@@ -89,7 +90,7 @@ def _weight_channels(spec: LSTMSpec) -> dict[str, int]:
     "The channels `weight_features` gives each tensor."
     return {name: t.shape[-1] for name, t in weight_features(spec, torch.zeros(1, spec.num_params)).items()}
 
-class NFNEncoder(nn.Module):
+class NFNEncoder(Encoder):
     "The paper's NFN: weight-space layers on weight-shaped features, a mean per tensor, MLP → z. Invariant to hidden permutations."
     needs_permutation_augmentation = False
 
@@ -188,7 +189,7 @@ class NeuronEquivariantLayer(nn.Module):
         return ys
 
 # %% ../nbs/05_nfn.ipynb #e05c4413
-class NeuronGraphEncoder(nn.Module):
+class NeuronGraphEncoder(Encoder):
     "Our extension: equivariant message passing between hidden neurons, mean/max pooling, MLP → z. Invariant to hidden permutations."
     needs_permutation_augmentation = False
 

@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from .encoding import Encoder
 from .lstm import LSTMSpec
 from .mechanistic import make_mlp
 
@@ -34,9 +35,10 @@ def _positive_int(name: str, value) -> int:
         raise ValueError(f"{name}: expected a positive int, got {value!r}")
     return value
 
-class Prober(nn.Module):
+class Prober(Encoder):
     "Base of the probing encoders: sizes, the reading of the answers, the residual core LSTM, the head that writes z."
     needs_permutation_augmentation: bool = False  # z depends on theta only through the function it computes
+    any_width: bool = True                        # it feeds inputs and reads outputs: the hidden width never enters
 
     def __init__(self, spec: LSTMSpec, code_size: int = 16, probe_length: int = 22, num_parallel: int = 1,
                  core_hidden_size: int = 256, core_num_layers: int = 2, head_hidden_size: int = 128,
@@ -65,9 +67,16 @@ class Prober(nn.Module):
     def build(self):
         "Subclasses add the probe source here (so they share this constructor and its signature)."
 
-    def check_input(self, theta: Tensor) -> Tensor:
-        "Raise `ValueError` unless `theta` is a finite float batch [B, P]; return it in the encoder's dtype."
-        return self.spec.check_batch(theta).to(self.markers.dtype)
+    def check_input(self, theta: Tensor, spec: LSTMSpec) -> Tensor:
+        "Raise `ValueError` unless `theta` is a finite float batch [B, P] of `spec`; return it in the encoder's dtype."
+        if spec is not self.spec and (spec.input_size, spec.output_size) != (self.spec.input_size, self.spec.output_size):
+            raise ValueError(f"spec: expected {self.spec.input_size} inputs and {self.spec.output_size} outputs (the "
+                             f"encoder's alphabet), got {spec}")
+        return spec.check_batch(theta).to(self.markers.dtype)
+
+    def codes(self, theta: Tensor, spec: LSTMSpec) -> Tensor:
+        "Codes of RNNs of `spec`, any width and depth with this encoder's inputs and outputs (see `Encoder.encode`)."
+        return self(theta, spec=spec)
 
     def make_probes(self, logits: Tensor) -> Tensor:
         "Probe inputs from the writer's (or the learned) raw values: a softmax over tokens, or as they are."
@@ -92,12 +101,13 @@ class NonInteractiveProber(Prober):
     def build(self):
         self.probe_values = nn.Parameter(torch.randn(self.num_parallel, self.probe_length, self.spec.input_size))
 
-    def forward(self, theta: Tensor, diagnostics: bool = False):
-        "Codes z [B, code_size]; with `diagnostics`, also `{'probes': [B, k, T, in], 'answers': [B, k, T, out]}`."
-        theta = self.check_input(theta)
+    def forward(self, theta: Tensor, diagnostics: bool = False, spec: LSTMSpec | None = None):
+        "Codes z [B, code_size] of RNNs of `spec` (default the encoder's); with `diagnostics`, also probes and answers [B, k, T, in/out]."
+        spec = spec or self.spec
+        theta = self.check_input(theta, spec)
         B = theta.shape[0]
         probes = self.make_probes(self.probe_values)                            # [k, T, in], shared
-        answers, _ = self.spec.forward(theta, probes)                           # [B, k, T, out]
+        answers, _ = spec.forward(theta, probes)                           # [B, k, T, out]
         bos, eos = (m.expand(B, 1, -1) for m in self.markers)
         z = self.head(self.run_core(torch.cat([bos, self.core_inputs(answers), eos], 1))[:, -1])
         if not diagnostics: return z
@@ -116,10 +126,11 @@ class InteractiveProber(Prober):
             x = state[layer][0] if layer == 0 else x + state[layer][0]             # residual, as run_core
         return x
 
-    def forward(self, theta: Tensor, diagnostics: bool = False):
-        "Codes z [B, code_size]; with `diagnostics`, also `{'probes': [B, k, T, in], 'answers': [B, k, T, out]}`."
-        theta = self.check_input(theta)
-        B, k, spec = theta.shape[0], self.num_parallel, self.spec
+    def forward(self, theta: Tensor, diagnostics: bool = False, spec: LSTMSpec | None = None):
+        "Codes z [B, code_size] of RNNs of `spec` (default the encoder's); with `diagnostics`, also probes and answers [B, k, T, in/out]."
+        spec = spec or self.spec
+        theta = self.check_input(theta, spec)
+        B, k = theta.shape[0], self.num_parallel
         zeros = theta.new_zeros(B, self.core_hidden_size)
         core_state = [(zeros, zeros)] * len(self.core)
         bos, eos = (m.expand(B, -1) for m in self.markers)

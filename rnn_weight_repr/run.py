@@ -20,6 +20,8 @@ from . import __version__
 from .files import atomic_write, read_json, write_json
 from .lstm import LSTMSpec
 from .emulator import EmulationModel, TrainConfig, build_model
+from .encoders import encoder_kwargs
+from .encoding import save_pretrained
 from .zoo import Zoo
 
 # %% ../nbs/08a_run.ipynb #2c7c90c4
@@ -207,6 +209,17 @@ def load(self: Run, device='cpu') -> EmulationModel:
 def load_run(run_dir, device='cpu') -> EmulationModel:
     "`Run(run_dir).load(device)`: the trained encoder + emulator of a run folder, in eval mode."
     return Run(run_dir).load(device)
+
+# %% ../nbs/08a_run.ipynb #637ae7b6
+@patch
+def export_encoder(self: Run, path, about: dict | None = None) -> Path:
+    "Write the run's trained encoder to `path` as a pretrained-encoder file, its record the run's zoo, recipe and step, and `about`."
+    model, identity, config = self.load(), self.identity, self.config
+    kwargs = encoder_kwargs(config.encoder, config.encoder_preset, identity['token_inputs'], code_size=config.code_size,
+                            **config.encoder_sizes)
+    record = dict(zoo_fingerprint=identity['zoo'], recipe=identity['train'], step=model.step, finished=model.finished,
+                  library_version=__version__, **(about or {}))
+    return save_pretrained(model.encoder, path, kwargs, record)
 
 # %% ../nbs/08a_run.ipynb #28c9a634
 @patch

@@ -1,0 +1,66 @@
+"""The pretrained encoders shipped in the package: present in a built wheel, loadable with no zoo, the codes they were
+exported with, a record of how they were made, and clear errors for what they cannot read."""
+import subprocess, sys, zipfile
+
+import pytest
+import torch
+from torch import nn
+
+from conftest import ROOT
+from rnn_weight_repr.encoders import InteractiveProber, NonInteractiveProber, LayerwiseStatistics, pretrained
+from rnn_weight_repr.encoding import available_pretrained, pretrained_folder, read_pretrained
+
+SHIPPED = {'formal-InteractiveProber': InteractiveProber, 'formal-NonInteractiveProber': NonInteractiveProber}
+
+
+def test_the_package_ships_the_probers_small():
+    assert set(SHIPPED) <= set(available_pretrained())
+    sizes = {p.name: p.stat().st_size for p in pretrained_folder().glob('*.pt')}
+    assert sum(sizes.values()) < 5e6, sizes                     # a few MB in all (half precision)
+
+
+@pytest.mark.parametrize('name', sorted(SHIPPED))
+def test_a_shipped_encoder_gives_back_the_codes_it_was_exported_with(name):
+    zoo, _ = name.split('-')
+    encoder = SHIPPED[name].pretrained(zoo)
+    assert not encoder.training and next(encoder.parameters()).dtype == torch.float32
+    about = encoder.about
+    assert about['zoo'] == 'formal' and len(about['zoo_fingerprint']) == 16 and about['finished']
+    assert about['recipe']['objective'] == 'own' and about['recipe']['lr'] == 1e-4 and about['step'] == about['recipe']['steps']
+    assert 'tools/make_pretrained.sh' in about['command']
+    score, low, high = about["scores"]["unseen_task/val"]
+    assert 0 <= low <= score <= high <= 1
+    if name == 'formal-InteractiveProber': assert score > 0.3   # the paper's test: far above the weight readers' 0.03
+    reference = encoder.spec.init_params(4, generator=torch.Generator().manual_seed(0))
+    torch.testing.assert_close(encoder.encode(reference), torch.tensor(about['reference_codes']), atol=2e-2, rtol=2e-2)
+
+
+def test_the_names_and_the_classes_agree():
+    assert type(pretrained('formal', 'interactive')) is InteractiveProber
+    with pytest.raises(ValueError, match="no pretrained LayerwiseStatistics for the 'formal' zoo"):
+        LayerwiseStatistics.pretrained('formal')
+    with pytest.raises(ValueError, match="encoder: expected one of"):
+        pretrained('formal', 'cnn')
+
+
+def test_a_pretrained_prober_reads_other_widths_and_refuses_other_alphabets():
+    prober = InteractiveProber.pretrained('formal')
+    assert prober.encode(nn.LSTM(6, 64, num_layers=3, batch_first=True), nn.Linear(64, 6)).shape == (16,)
+    with pytest.raises(ValueError, match='6 inputs and 6 outputs'):
+        prober.encode(nn.LSTM(16, 32, batch_first=True), nn.Linear(32, 10))
+    with pytest.raises(ValueError, match='expected a torch.nn.LSTM, got GRU'):
+        prober.encode(nn.GRU(6, 32, batch_first=True), nn.Linear(32, 6))
+
+
+def test_a_file_that_is_not_a_pretrained_encoder_is_named(tmp_path):
+    (tmp_path / 'cut.pt').write_bytes((pretrained_folder() / 'formal-InteractiveProber.pt').read_bytes()[:1000])
+    with pytest.raises(ValueError, match='cut.pt: not a readable pretrained-encoder file'):
+        read_pretrained(tmp_path / 'cut.pt')
+
+
+def test_a_built_wheel_holds_the_files(tmp_path):
+    subprocess.run([sys.executable, '-m', 'pip', 'wheel', '-q', '--no-deps', '--no-build-isolation', '-w', str(tmp_path),
+                    str(ROOT)], check=True, capture_output=True)
+    [wheel] = tmp_path.glob('rnn_weight_repr-*.whl')
+    names = zipfile.ZipFile(wheel).namelist()
+    assert {f'rnn_weight_repr/pretrained/{n}.pt' for n in SHIPPED} <= set(names), [n for n in names if 'pretrained' in n]
