@@ -58,7 +58,7 @@ class WeightEncoder(Protocol):
 
     def __call__(self, theta: Tensor) -> Tensor: ...
 
-# %% ../nbs/06b_encoders.ipynb #fbd95f46
+# %% ../nbs/06b_encoders.ipynb #80b8e55b
 def pretrained(zoo: str = 'formal', name: str = 'interactive') -> Encoder:
     "Encoder `name` (a key of `ALL_ENCODERS`) trained by emulation on `zoo`'s model zoo, shipped with the package."
     if name not in ALL_ENCODERS: raise ValueError(f"encoder: expected one of {list(ALL_ENCODERS)}, got {name!r}")

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['PRETRAINED_FORMAT', 'Encoder', 'pretrained_folder', 'save_pretrained', 'read_pretrained', 'available_pretrained']
 
-# %% ../nbs/04_encoding.ipynb #7d68d8f2
+# %% ../nbs/04_encoding.ipynb #82d5b45c
 from dataclasses import asdict
 from importlib.resources import files
 from pathlib import Path
@@ -16,7 +16,7 @@ from torch import Tensor, nn
 from .files import atomic_write
 from .lstm import LSTMSpec
 
-# %% ../nbs/04_encoding.ipynb #dd31eb31
+# %% ../nbs/04_encoding.ipynb #96c5b772
 class Encoder(nn.Module):
     "Base of every encoder: codes z [B, code_size] from weight vectors of `spec` [B, P]; `encode` one trained module pair."
     any_width: bool = False   # True: reads an RNN only through its inputs and outputs (a prober), so any width and depth
@@ -53,7 +53,7 @@ class Encoder(nn.Module):
         finally: self.train(was_training)
         return z[0] if single else z
 
-# %% ../nbs/04_encoding.ipynb #aa353721
+# %% ../nbs/04_encoding.ipynb #ee2d9a31
 PRETRAINED_FORMAT = 'rnn_weight_repr.pretrained/1'
 
 def pretrained_folder() -> Path:
@@ -68,7 +68,7 @@ def save_pretrained(encoder: Encoder, path, kwargs: dict, about: dict) -> Path:
                 about=dict(about), state=state)
     return atomic_write(path, lambda f: torch.save(blob, f))
 
-# %% ../nbs/04_encoding.ipynb #d50f6470
+# %% ../nbs/04_encoding.ipynb #667ba95d
 def read_pretrained(path) -> dict:
     "The contents of a pretrained-encoder file, checked; `ValueError` naming the file for anything else."
     try: blob = torch.load(path, map_location='cpu', weights_only=True)
@@ -82,7 +82,7 @@ def available_pretrained() -> list[str]:
     "Names `ZOO-CLASS` of the pretrained encoders in the package."
     return sorted(p.stem for p in pretrained_folder().glob('*.pt'))
 
-# %% ../nbs/04_encoding.ipynb #d0b786d7
+# %% ../nbs/04_encoding.ipynb #9719a9d2
 @classmethod
 def _pretrained(cls, zoo: str = 'formal', path=None) -> Encoder:
     "The encoder of this class trained by emulation on `zoo`'s model zoo, shipped with the package (or read from `path`); float32, eval mode, `.about` its record."

@@ -278,7 +278,7 @@ def random_permute(self: LSTMSpec, theta: Tensor, generator: torch.Generator | N
         theta = self.permute_hidden(theta, layer, keys.argsort(-1))
     return theta
 
-# %% ../nbs/00_lstm.ipynb #ff6bf96e
+# %% ../nbs/00_lstm.ipynb #70986c1d
 @patch
 def widened(self: LSTMSpec, theta: Tensor, extra: int) -> tuple[LSTMSpec, Tensor]:
     "The spec with `extra` more hidden neurons per layer, and `theta` [..., P] in it: the same function, the new neurons inert (all their weights 0)."

@@ -210,7 +210,7 @@ def load_run(run_dir, device='cpu') -> EmulationModel:
     "`Run(run_dir).load(device)`: the trained encoder + emulator of a run folder, in eval mode."
     return Run(run_dir).load(device)
 
-# %% ../nbs/08a_run.ipynb #637ae7b6
+# %% ../nbs/08a_run.ipynb #c5817ce1
 @patch
 def export_encoder(self: Run, path, about: dict | None = None) -> Path:
     "Write the run's trained encoder to `path` as a pretrained-encoder file, its record the run's zoo, recipe and step, and `about`."
