@@ -66,6 +66,7 @@ def save_pretrained(encoder: Encoder, path, kwargs: dict, about: dict) -> Path:
     state = {k: v.detach().cpu().half() if v.is_floating_point() else v.detach().cpu() for k, v in encoder.state_dict().items()}
     blob = dict(format=PRETRAINED_FORMAT, encoder=type(encoder).__name__, spec=asdict(encoder.spec), kwargs=dict(kwargs),
                 about=dict(about), state=state)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     return atomic_write(path, lambda f: torch.save(blob, f))
 
 # %% ../nbs/04_encoding.ipynb #667ba95d

@@ -32,7 +32,7 @@ def test_a_shipped_encoder_gives_back_the_codes_it_was_exported_with(name):
     assert 0 <= low <= score <= high <= 1
     if name == 'formal-InteractiveProber': assert score > 0.3   # the paper's test: far above the weight readers' 0.03
     reference = encoder.spec.init_params(4, generator=torch.Generator().manual_seed(0))
-    torch.testing.assert_close(encoder.encode(reference), torch.tensor(about['reference_codes']), atol=2e-2, rtol=2e-2)
+    torch.testing.assert_close(encoder.encode(reference), torch.tensor(about['reference_codes']), atol=2e-3, rtol=0)   # half-precision weights move them by about 2e-4
 
 
 def test_the_names_and_the_classes_agree():

@@ -32,7 +32,7 @@ def main():
     parser.add_argument('--out', required=True, help="folder of the pretrained files")
     parser.add_argument('--command', required=True, help="the command that made them, kept in the record")
     args = parser.parse_args()
-    kind = Zoo.load(args.zoo).config.kind
+    kind = Zoo.load(args.zoo).kind
     for folder in args.runs:
         run = Run(folder)
         encoder = run.config.encoder
