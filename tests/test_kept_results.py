@@ -32,6 +32,8 @@ RECORDED = [('small-all-tasks', ['interactive [interactive-seed0]', 'chance']),
             ('objective-study/own-10000-rate', ['flat', 'chance']),   # every weight reader at the paper's rate
             ('objective-study/own-3000-rate/0.0001', ['interactive [interactive-3000-seed1-lr=0.0001-lr_schedule=constant-objective=own]', 'chance']),   # small's recipe
             ('objective-study/own-3000-rate/0.0003', ['neuron_graph', 'chance']),   # the rate not chosen
+            ('pretrained', ['interactive', 'chance']),   # the package's pretrained probers, re-trained by tools/make_pretrained.sh
+            ('small-paper-recipe', ['interactive [interactive-seed0]', 'chance']),   # small end to end with the paper's recipe
             ('objective-study/interactive-3000', ['interactive [interactive-3000-seed0-objective=own]', 'chance'])]
 OBJECTIVE, OWN = RECORDED[-1][0], RECORDED[-1][1][0]
 # per predictor: the linear probes to the printed digits; the MLP within what another CPU's rounding moves it (above)
