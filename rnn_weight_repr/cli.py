@@ -225,7 +225,7 @@ def read_emulation_csv(path: Path) -> list[dict]:
 
 # %% ../nbs/10_cli.ipynb #57a4b929
 TINY_NOTE = ("The `tiny` preset checks the plumbing only: its zoo and encoders are far too small and too briefly trained "
-             "for any number below to mean anything. For results run `--preset small` (about 75 minutes on a 2-core CPU with "
+             "for any number below to mean anything. For results run `--preset small` (about 90 to 100 minutes on a 2-core CPU with "
              "`--workers 2`; `--time_limit MINUTES` runs it in slices, the same command continuing where the last stopped) "
              "or `--preset paper` on a GPU.")
 
@@ -298,7 +298,7 @@ def _open_reproduction(out: Path, preset: str) -> dict:
     return timings
 
 @call_parse
-def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (CI, minutes; checks the plumbing only), small (a 2-core CPU with --workers 2: formal about 75 min estimated, mnist 29 min measured with the earlier recipe), paper (one GPU)
+def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (CI, minutes; checks the plumbing only), small (a 2-core CPU with --workers 2: formal about 90-100 min, measured 2026-12-05, mnist 29 min measured with the earlier recipe), paper (one GPU)
                   out: str = None,         # output folder (default: runs/PRESET)
                   tasks: str = 'formal',   # comma-separated: formal, mnist
                   device: str = None,      # cpu, cuda, … (default: a GPU if there is one)
