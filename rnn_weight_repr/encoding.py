@@ -10,6 +10,7 @@ from dataclasses import asdict
 from importlib.resources import files
 from pathlib import Path
 
+from fastcore.basics import patch
 import torch
 from torch import Tensor, nn
 
@@ -84,8 +85,8 @@ def available_pretrained() -> list[str]:
     return sorted(p.stem for p in pretrained_folder().glob('*.pt'))
 
 # %% ../nbs/04_encoding.ipynb #9719a9d2
-@classmethod
-def _pretrained(cls, zoo: str = 'formal', path=None) -> Encoder:
+@patch(cls_method=True)
+def pretrained(cls: Encoder, zoo: str = 'formal', path=None) -> Encoder:
     "The encoder of this class trained by emulation on `zoo`'s model zoo, shipped with the package (or read from `path`); float32, eval mode, `.about` its record."
     if path is None:
         path = pretrained_folder() / f"{zoo}-{cls.__name__}.pt"
@@ -98,5 +99,3 @@ def _pretrained(cls, zoo: str = 'formal', path=None) -> Encoder:
     encoder.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in blob['state'].items()})
     encoder.about = blob['about']
     return encoder.eval()
-
-Encoder.pretrained = _pretrained

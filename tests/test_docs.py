@@ -4,7 +4,7 @@ Quarto builds the real site on GitHub Actions; here nbdev's `proc_nbs` (what `nb
 `show_doc`, directives) and nbconvert renders each processed notebook. A page fails if Chromium cannot load it, if
 it lost its title, or if it shows a Python traceback or an error output.
 """
-import json, os, re, shutil, subprocess, sys
+import ast, json, os, re, shutil, subprocess, sys
 from pathlib import Path
 
 import pytest
@@ -88,6 +88,31 @@ def test_every_markdown_table_is_whole(chapter):
 def test_readme_and_result_tables_are_whole():
     for path in [ROOT / 'README.md', *sorted((ROOT / 'nbs' / 'results').rglob('*.md'))]:
         assert not table_problems(path.read_text()), f"{path}: {table_problems(path.read_text())}"
+
+
+def imports_mixed_with_code(source: str) -> bool:
+    """Whether a cell imports and also runs other code: nbdev's docs processing executes every cell that imports (its FAQ),
+    so such a test cell would run without the cells before it, while the docs are built."""
+    if re.search(r'^#\|\s*(export|exports|exporti|exec_doc|eval:\s*false)\b', source, re.M): return False
+    try: tree = ast.parse('\n'.join(line for line in source.splitlines() if not line.lstrip().startswith(('%', '!'))))
+    except SyntaxError: return False
+    imports = any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.walk(tree))
+    return imports and any(not isinstance(node, (ast.Import, ast.ImportFrom)) for node in tree.body)
+
+
+def test_imports_mixed_with_code_finds_the_cells_docs_processing_would_run():
+    assert imports_mixed_with_code("import tempfile\ntmp = tempfile.mkdtemp()")
+    assert imports_mixed_with_code("def f():\n    from pathlib import Path\n    return Path()")
+    assert not imports_mixed_with_code("import tempfile\nfrom pathlib import Path")
+    assert not imports_mixed_with_code("#| export\nimport os\nX = os.sep")
+    assert not imports_mixed_with_code("tmp = Path('x')")
+
+
+@pytest.mark.parametrize('chapter', CHAPTERS)
+def test_no_cell_mixes_imports_with_code(chapter):
+    cells = json.loads((ROOT / 'nbs' / chapter).read_text())['cells']
+    mixed = [i for i, c in enumerate(cells) if c['cell_type'] == 'code' and imports_mixed_with_code(''.join(c['source']))]
+    assert not mixed, f"{chapter}: cells {mixed} import and run other code; move the imports to the chapter's import cell"
 
 
 @pytest.mark.parametrize('chapter', CHAPTERS)
