@@ -146,7 +146,8 @@ def reproduce_task(kind: str, preset: str, out: Path, timings: dict, device=None
                                       stop_at=stop_at), save)
     jobs = [(train_config(preset, encoder=name, seed=seed), run_folder(out, kind, name, seed))
             for seed in range(EMULATION_SEEDS[preset]) for name in ALL_ENCODERS]
-    jobs.sort(key=lambda job: -EMULATION_CPU_MINUTES.get(job[0].encoder, 0))   # longest first: no worker waits on a late long run
+    runs = [run for _, run in jobs]                                             # the report's order: the encoders', seed by seed
+    jobs = sorted(jobs, key=lambda job: -EMULATION_CPU_MINUTES.get(job[0].encoder, 0))   # longest first: no worker waits on a late long run
     n = EMULATION_SEEDS[preset]
     log(f"[{kind}] emulation: {len(ALL_ENCODERS)} encoders × {n} seed{'s' * (n > 1)} → {out / kind / 'runs'}")
     key, before = f'{kind}/emulation', timings.get(f'{kind}/emulation', {})
@@ -160,7 +161,6 @@ def reproduce_task(kind: str, preset: str, out: Path, timings: dict, device=None
         try: train_runs(zoo, jobs, device, workers, progress, log, on_done=lambda run: record(True), cuda_graph=cuda_graph, stop_at=stop_at)
         except TimeLimitReached: record(True); raise
         record(False)
-    runs = [run for _, run in jobs]
     log(f"[{kind}] downstream → {out / kind / 'eval'}")
     key, before = f'{kind}/downstream', timings.get(f'{kind}/downstream')
     spent, start = (before['seconds'] if before and before.get('unfinished') else 0.0), time.time()

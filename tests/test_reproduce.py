@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from rnn_weight_repr.run import read_metrics
+from rnn_weight_repr.cli import EMULATION_CPU_MINUTES
 from rnn_weight_repr.encoders import ALL_ENCODERS
 from rnn_weight_repr.zoo import Zoo
 
@@ -56,7 +57,8 @@ def test_kill_9_then_rerun_keeps_finished_stages_and_writes_the_report(tmp_path)
     out = tmp_path / 'run'
     proc = subprocess.Popen([BIN / 'rwr_reproduce', '--preset', 'tiny', '--device', 'cpu', '--quiet', '--out', out],
                             env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    first_run = out / 'formal' / 'runs' / f'{ENCODERS[0]}-seed0'
+    first = max(ENCODERS, key=lambda name: EMULATION_CPU_MINUTES.get(name, 0))   # runs start longest first
+    first_run = out / 'formal' / 'runs' / f'{first}-seed0'
     deadline = time.time() + 300
     while time.time() < deadline and not (first_run / 'result.json').exists() and proc.poll() is None:
         time.sleep(0.05)
@@ -83,7 +85,7 @@ def test_kill_9_then_rerun_keeps_finished_stages_and_writes_the_report(tmp_path)
     assert 'unfinished' not in timings['formal/emulation']
     # the emulation stage's time counts the part before the kill (the first run's own clock), not only the rerun
     trained_for = read_metrics(first_run)[-1]['seconds']
-    rerun_runs = sum(read_metrics(out / 'formal' / 'runs' / f'{name}-seed0')[-1]['seconds'] for name in ENCODERS[1:])
+    rerun_runs = sum(read_metrics(out / 'formal' / 'runs' / f'{name}-seed0')[-1]['seconds'] for name in ENCODERS if name != first)
     assert timings['formal/emulation']['seconds'] >= trained_for + rerun_runs - 0.5, (timings, trained_for, rerun_runs)
     report = (out / 'report.md').read_text()
     assert 'checks the plumbing only' in report
