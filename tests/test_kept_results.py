@@ -7,7 +7,7 @@ On the machine that wrote them the tables come back byte for byte. On another CP
 other way by another CPU's kernels flips a linear probe's prediction now and then, and sends the MLP predictor's few
 thousand Adam steps to another of its equally likely fits. Measured: on 2026-12-04 (AMD EPYC, against files written on
 2026-12-03) linear scores within 0.005, MLP scores up to 0.016 apart; on 2026-12-05 (an Intel Xeon, and CI's machine)
-linear scores up to 0.0052 apart (one prediction in 192), MLP scores up to 0.048, every one inside its recorded 95%
+linear scores up to 0.0052 apart (one prediction in 192), MLP scores up to 0.048 (angles 1.0°), every one inside its recorded 95%
 interval. So a linear score must come back within 0.01, an MLP score inside the interval the table recorded for it
 (the spread between its fits is what that interval already holds), and numbers copied from the codes file (the clone
 and RNN columns) to their printed six digits."""
@@ -38,6 +38,7 @@ RECORDED = [('small-all-tasks', ['interactive [interactive-seed0]', 'chance']),
             ('objective-study/own-3000-rate/0.0003', ['neuron_graph', 'chance']),   # the rate not chosen
             ('pretrained', ['interactive', 'chance']),   # the package's pretrained probers, re-trained by tools/make_pretrained.sh
             ('small-paper-recipe', ['interactive [interactive-seed0]', 'chance']),   # small end to end with the paper's recipe
+            ('small-paper-recipe/length', ['interactive [interactive-5000-seed1-lr=0.0001-lr_schedule=constant-objective=own]', 'chance']),   # small's length, 3k vs 5k
             ('objective-study/interactive-3000', ['interactive [interactive-3000-seed0-objective=own]', 'chance'])]
 STRONG = 'objective-study/own-10000'   # the paper's recipe at 10,000 steps: 0.64 of unseen tasks named
 STRONG_ROW = next(r[1][0] for r in RECORDED if r[0] == STRONG)
