@@ -47,7 +47,7 @@ def encode(encoder, zoo: Zoo, batch_size: int = 256) -> np.ndarray:
     "Codes [N, code] of every snapshot of `zoo`, whatever its width and depth (a prober's `spec=`)."
     encoder.eval()
     with torch.no_grad():
-        return torch.cat([encoder(torch.as_tensor(np.asarray(zoo.params[s:s + batch_size]), dtype=torch.float32), spec=zoo.spec).float()
+        return torch.cat([encoder(torch.from_numpy(np.array(zoo.params[s:s + batch_size], dtype=np.float32)), spec=zoo.spec).float()
                           for s in range(0, len(zoo), batch_size)]).numpy()
 
 
