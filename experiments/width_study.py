@@ -7,7 +7,7 @@ codes of the `small` zoo's train tasks (2 x 32 LSTMs), names the task of each wi
 
     # one zoo per (hidden size, layers), resumable, in slices (exit status 75: run the same command again)
     python experiments/width_study.py zoo --hidden 64 --layers 2 --out runs/width/h64-l2 --workers 2 --time_limit 30
-    # every width zoo beside the small zoo's own validation and OOD tasks: OUT/{width.csv, width.md}
+    # every width zoo beside the small zoo's own validation and OOD tasks: OUT/width.csv (the Results chapter renders it)
     python experiments/width_study.py evaluate --small runs/small-new/formal/zoo --zoos runs/width/h64-l2,runs/width/h16-l2 \
         --out nbs/results/width-study
 """
@@ -25,6 +25,7 @@ from rnn_weight_repr.encoding import pretrained_folder, read_pretrained
 from rnn_weight_repr.zoo import Zoo, generate_zoo, zoo_config
 
 TASKS_OF_SMALL = len(zoo_config('small').tasks)          # one run of each
+ENCODER_ROWS = ('interactive (pretrained)', 'noninteractive (pretrained)', 'interactive (untrained)')   # the rows beside behaviour
 
 
 def width_config(hidden: int, layers: int):
@@ -49,7 +50,6 @@ def encode(encoder, zoo: Zoo, batch_size: int = 256) -> np.ndarray:
     with torch.no_grad():
         return torch.cat([encoder(torch.from_numpy(np.array(zoo.params[s:s + batch_size], dtype=np.float32)), spec=zoo.spec).float()
                           for s in range(0, len(zoo), batch_size)]).numpy()
-
 
 
 def encoders(small: Zoo, inits: int = 3) -> dict[str, list]:
@@ -102,9 +102,6 @@ def evaluate(args):
     with open(out / 'width.csv', 'w', newline='') as f:
         writer = csv.DictWriter(f, list(table[0])); writer.writeheader(); writer.writerows(table)
     return table
-
-
-ENCODER_ROWS = ('interactive (pretrained)', 'noninteractive (pretrained)', 'interactive (untrained)')
 
 
 def main(argv=None):
