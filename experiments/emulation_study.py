@@ -19,6 +19,10 @@ interruption), then evaluates them downstream with the library's protocol and wr
     python experiments/emulation_study.py train --zoo runs/study-zoo/train2/zoo --runs runs/study-zoo/train2 --jobs ...
     python experiments/emulation_study.py zoosize --zoo runs/small/formal/zoo --runs runs/study --only interactive-1000 \
         --subzoos runs/study-zoo/train2,runs/study-zoo/train4
+    # finished runs of a constant rate trained on to --steps (Run.extend: the same as runs of that length from the start),
+    # named ENCODER-STEPS-seedSEED in --runs, --workers at a time, resumable in --time_limit slices
+    python experiments/emulation_study.py extend --zoo runs/small/formal/zoo --runs runs/small-5k --shorter runs/small/formal/runs \
+        --steps 5000 --workers 2 --time_limit 60
     # longer runs beside the `small` pipeline's own of the same encoders, on the same rows: OUT/eval/ (paired longer − shorter)
     python experiments/emulation_study.py longer --zoo runs/small/formal/zoo --runs runs/study-paper --shorter runs/small/formal/runs \
         --out runs/study-paper/longer
@@ -301,6 +305,27 @@ def zoosize(args):
     print(out / 'sizes.csv')
 
 
+def extend(args):
+    "Each finished run of --shorter copied into --runs by `Run.extend` (named ENCODER-STEPS-seedSEED) and trained on to --steps, --workers at a time."
+    from rnn_weight_repr.cli import EMULATION_CPU_MINUTES, train_runs
+    from rnn_weight_repr.run import Run
+    torch.set_num_threads(args.threads)
+    zoo, stop_at, jobs = Zoo.load(args.zoo), stop_time(args.time_limit), []
+    for path in sorted(p for p in Path(args.shorter).iterdir() if (p / 'result.json').exists()):
+        run = Run(path); config = run.config
+        longer_run = Path(args.runs) / f'{config.encoder}-{args.steps}-seed{config.seed}'
+        if not (longer_run / 'run.json').exists(): run.extend(longer_run, args.steps)
+        jobs.append((Run(longer_run).config, longer_run))
+    jobs.sort(key=lambda job: -EMULATION_CPU_MINUTES.get(job[0].encoder, 0))   # the longest first: the workers finish together
+    start = time.time()
+    try: train_runs(zoo, jobs, 'cpu', args.workers, progress=False, log=lambda m: print(m, flush=True), stop_at=stop_at)
+    except TimeLimitReached as e: raise SystemExit(print(f"{e}; run the same command again to continue") or 75)
+    print(f"{len(jobs)} runs at {args.steps} steps in {args.runs} ({(time.time() - start) / 60:.1f} min this call)")
+
+
+WEIGHT_READERS = ('layerwise_statistics', 'flat', 'parameter_transformer', 'nfn', 'neuron_graph')
+
+
 def longer(args):
     "The runs of --runs beside the shorter runs of the same encoders in --shorter, evaluated together on the same rows: OUT/eval/, with each encoder's longer row minus its shorter one among the paired differences."
     from rnn_weight_repr.report import evaluate_runs
@@ -311,20 +336,22 @@ def longer(args):
     longer_runs = finished(args.runs)
     encoders = {config(r).encoder for r in longer_runs}
     shorter_runs = [r for r in finished(args.shorter) if config(r).encoder in encoders]
-    results = evaluate_runs(zoo, longer_runs + shorter_runs, Path(args.out) / 'eval', seeds=args.seeds, log=lambda m: print(m, flush=True))
+    results = evaluate_runs(zoo, longer_runs + shorter_runs, Path(args.out) / 'eval', seeds=args.seeds, log=lambda m: print(m, flush=True),
+                            workers=args.workers)
     steps_of = {r.name: config(r).steps for r in longer_runs + shorter_runs}
     steps = lambda label: max(steps_of[run.split('[')[-1].rstrip(']')] for run in results[label]['runs'])   # 'encoder [folder]'
     trained = [label for label, r in results.items() if r['type'] == 'trained']
     pairs = [(a, b) for a in trained for b in trained if results[a]['encoder'] == results[b]['encoder'] and steps(a) > steps(b)]
-    from rnn_weight_repr.downstream import Protocol
-    from rnn_weight_repr.tables import write_results
-    write_results(results, zoo, Path(args.out) / 'eval', Protocol(seeds=args.seeds), pairs)
+    pairs += [(a, b) for a in trained for b in trained if results[a]['encoder'] == 'noninteractive' and steps(a) == steps(b)
+              and results[b]['encoder'] in WEIGHT_READERS]   # the other prober against each weight reader of its length
+    # again with the pairs, every model from the cache: the tables and the kept codes (codes.npz) both hold them
+    evaluate_runs(zoo, longer_runs + shorter_runs, Path(args.out) / 'eval', seeds=args.seeds, pairs=pairs)
     print(Path(args.out) / 'eval' / 'differences.csv')
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('command', choices=('train', 'evaluate', 'figure', 'clones', 'subzoo', 'zoosize', 'longer'))
+    parser.add_argument('command', choices=('train', 'evaluate', 'figure', 'clones', 'subzoo', 'zoosize', 'extend', 'longer'))
     parser.add_argument('--zoo', required=True)
     parser.add_argument('--runs', required=True)
     parser.add_argument('--jobs', default='')
@@ -337,9 +364,11 @@ def main(argv=None):
     parser.add_argument('--subzoos', default='', help='zoosize: folders holding subset-zoo runs (made by subzoo, trained there)')
     parser.add_argument('--shorter', default='runs/small/formal/runs', help='longer: the run folders of the shorter runs')
     parser.add_argument('--threads', type=int, default=1)
+    parser.add_argument('--steps', type=int, default=5000, help='extend: the longer length')
+    parser.add_argument('--workers', type=int, default=1, help='extend, longer: processes side by side, e.g. one per core')
     parser.add_argument('--time_limit', type=float, default=None, help='train: minutes; then stop after the step at hand, saved, exit status 75')
     args = parser.parse_args(argv)
-    dict(train=train, evaluate=evaluate, figure=figure, clones=clones, subzoo=subzoo, zoosize=zoosize, longer=longer)[args.command](args)
+    dict(train=train, evaluate=evaluate, figure=figure, clones=clones, subzoo=subzoo, zoosize=zoosize, extend=extend, longer=longer)[args.command](args)
 
 
 if __name__ == '__main__':

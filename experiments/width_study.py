@@ -44,14 +44,6 @@ def zoo(args):
     print(f"{args.out}: done in {(time.time() - start) / 60:.1f} min of this call")
 
 
-def encode(encoder, zoo: Zoo, batch_size: int = 256) -> np.ndarray:
-    "Codes [N, code] of every snapshot of `zoo`, whatever its width and depth (a prober's `spec=`)."
-    encoder.eval()
-    with torch.no_grad():
-        return torch.cat([encoder(torch.from_numpy(np.array(zoo.params[s:s + batch_size], dtype=np.float32)), spec=zoo.spec).float()
-                          for s in range(0, len(zoo), batch_size)]).numpy()
-
-
 def encoders(small: Zoo, inits: int = 3) -> dict[str, list]:
     "The table's rows, each a list of encoders pooled: the pretrained probers, the untrained interactive prober (`inits` initialisations, the pretrained file's settings)."
     kwargs = read_pretrained(pretrained_folder() / 'formal-InteractiveProber.pt')['kwargs']
@@ -79,7 +71,7 @@ def evaluate(args):
     small = Zoo.load(args.small)
     zoos = {'small': small, **{Path(p).name: Zoo.load(p) for p in args.zoos.split(',') if p}}
     members = {name: {z: {s: [] for s in ('val', 'ood')} for z in zoos} for name in ('sample statistics', *ENCODER_ROWS)}
-    groups = {name: [lambda zoo, e=e: encode(e, zoo) for e in group] for name, group in encoders(small, args.inits).items()}
+    groups = {name: [lambda zoo, e=e: embed_zoo(e, zoo) for e in group] for name, group in encoders(small, args.inits).items()}
     groups['sample statistics'] = [lambda zoo: embed_zoo(behavioural_baseline(zoo), zoo)]   # reads stored samples: any width
     for name, group in groups.items():
         for codes_of in group:

@@ -171,7 +171,7 @@ def reproduce_task(kind: str, preset: str, out: Path, timings: dict, device=None
     results = _stage(timings, key, False, lambda: evaluate_runs(zoo, runs, out / kind / 'eval', seeds=seeds or EVAL_SEEDS[preset],
                                                               partitions=EVAL_PARTITIONS[preset], inits=EVAL_INITS[preset],
                                                               device=device, log=model_done, stop_at=stop_at,
-                                                              supervised_steps=SUPERVISED_STEPS[preset]), save, before)
+                                                              supervised_steps=SUPERVISED_STEPS[preset], workers=workers), save, before)
     if before and not before.get('unfinished') and all(r.get('cached') for r in results.values() if r['type'] in ('trained', 'random')):
         timings[key] = dict(before, kept=True); save()   # every evaluation came from the cache: its time is the earlier one
     return results
@@ -302,7 +302,7 @@ def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (C
                   out: str = None,         # output folder (default: runs/PRESET)
                   tasks: str = 'formal',   # comma-separated: formal, mnist
                   device: str = None,      # cpu, cuda, … (default: a GPU if there is one)
-                  workers: int = 1,        # local processes: zoo chunks (CPU) and emulation runs (CPU or sharing one GPU) side by side
+                  workers: int = 1,        # local processes: zoo chunks (CPU), emulation runs (CPU or sharing one GPU) and downstream evaluations side by side
                   seeds: int = None,       # predictor seeds per downstream property (default: by preset, tiny 2, small 3, paper 5)
                   mnist_root: str = None,  # mnist: folder holding MNIST/raw/ (default: $RWR_MNIST_ROOT, ../shared/data/mnist, ~/.cache)
                   cuda_graph: bool = False,  # emulation steps replayed from a CUDA graph (a GPU; see rwr_train --cuda_graph)

@@ -37,8 +37,9 @@ from .zoo import Zoo
 # %% ../nbs/09_downstream.ipynb #85339437
 @torch.no_grad()
 def embed_zoo(encoder: nn.Module, zoo: Zoo, rows=None, batch_size: int = 256, device=None) -> np.ndarray:
-    "Codes z [R, code] (float32 NumPy) of the snapshots `rows` (indices, a split name, or None = all), in the order given; the encoder moves to `device` (default: where it is)."
+    "Codes z [R, code] (float32 NumPy) of the snapshots `rows` (indices, a split name, or None = all), in the order given; the encoder moves to `device` (default: where it is). A prober reads a zoo of another width or depth than its own (`Encoder.codes`); a weight reader refuses one."
     rows = zoo.rows(rows)
+    other_spec = isinstance(encoder, Encoder) and encoder.check_spec(zoo.spec) != encoder.spec
     device = torch.device(device) if device else next(encoder.parameters(), torch.empty(0)).device
     order = np.argsort(rows, kind='stable')
     was_training = encoder.training
@@ -46,7 +47,7 @@ def embed_zoo(encoder: nn.Module, zoo: Zoo, rows=None, batch_size: int = 256, de
     codes = []
     for start in range(0, len(rows), batch_size):
         theta = torch.from_numpy(np.asarray(zoo.params[rows[order[start:start + batch_size]]], dtype=np.float32))
-        codes.append(encoder(theta.to(device)).float().cpu())
+        codes.append((encoder.codes(theta.to(device), zoo.spec) if other_spec else encoder(theta.to(device))).float().cpu())
     encoder.train(was_training)
     if not codes: return np.zeros((0, 0), np.float32)
     z = torch.cat(codes).numpy()

@@ -24,7 +24,10 @@ class Encoder(nn.Module):
 
     def spec_for(self, lstm: nn.Module, readout: nn.Module) -> LSTMSpec:
         "The spec of `lstm` + `readout` if this encoder can read them, else `ValueError` saying what it expected and what came."
-        spec = LSTMSpec.like(lstm, readout)          # refuses anything but an nn.LSTM (no projection) with an nn.Linear read-out
+        return self.check_spec(LSTMSpec.like(lstm, readout))   # refuses anything but an nn.LSTM (no projection) with an nn.Linear read-out
+
+    def check_spec(self, spec: LSTMSpec) -> LSTMSpec:
+        "`spec` if this encoder can read RNNs of it (its own; any width and depth of its alphabet for a prober), else `ValueError`."
         name, own = type(self).__name__, self.spec
         if (spec.input_size, spec.output_size) != (own.input_size, own.output_size):
             raise ValueError(f"{name} reads RNNs with {own.input_size} inputs and {own.output_size} outputs (its zoo's "

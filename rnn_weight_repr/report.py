@@ -8,6 +8,7 @@ __all__ = ['CACHE_VERSION', 'eval_script', 'recompute_script', 'random_codes', '
 
 # %% ../nbs/09d_report.ipynb #c2336d3a
 import hashlib, json, re, shutil, sys, time
+from concurrent.futures import as_completed
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import numpy as np
 import torch
 from fastcore.script import call_parse
 
-from .devices import TimeLimitReached, default_device, stop_time, time_is_up
+from .devices import TimeLimitReached, default_device, stop_time, time_is_up, worker_pool
 from .zoo import Zoo
 from .console import check_device, check_out_folder, console_script, one_line_errors
 from .files import check_owned_folder, read_json, write_json
@@ -229,6 +230,32 @@ def _keep_codes(out: Path, zoo: Zoo, results: dict, evaluated: dict, identities:
                              supervised=r.get('supervised'), members=keys)
     return save_codes(out / 'codes.npz', zoo, models, members, asdict(protocol), [*map(list, pairs)])
 
+# %% ../nbs/09d_report.ipynb #24b893af
+def _evaluate_model(job: tuple, zoo_path: str, out: str, settings: dict, protocol: Protocol, stop_at, options: dict) -> tuple[str, float | None]:
+    "One model of `evaluate_runs` (`job`: ('trained', label, run folder), ('random', label, config) or ('behavioural', label, None)) computed into its cache in a worker process: (label, seconds); seconds None where it was in the cache or the time limit came first."
+    kind, label, what = job
+    zoo, out = Zoo.load(zoo_path), Path(out)
+    def before():
+        if time_is_up(stop_at): raise TimeLimitReached(label)
+    try:
+        if kind == 'trained': result = _evaluate_trained(Path(what), label, zoo, out, settings, protocol, before, **options)
+        elif kind == 'random': result = _evaluate_random(label, what, zoo, out, settings, protocol, options['batch_size'], options['device'], before)
+        else: result = _evaluate_behavioural(zoo, out, settings, protocol, options['batch_size'], options['device'], before)
+    except TimeLimitReached: return label, None
+    return label, None if result.get('cached') else result['seconds']
+
+def _evaluate_in_workers(jobs: list[tuple], workers: int, zoo: Zoo, out: Path, settings: dict, protocol: Protocol, stop_at, options: dict,
+                         log) -> set[str]:
+    "Compute `jobs` (see `_evaluate_model`) into the cache, `workers` at a time in processes; the labels computed (not found in the cache)."
+    from rnn_weight_repr import report   # spawned workers find the function in the package (also when this runs in a notebook)
+    fresh = set()
+    with worker_pool(workers) as pool:
+        futures = [pool.submit(report._evaluate_model, job, str(zoo.path), str(out), settings, protocol, stop_at, options) for job in jobs]
+        for future in as_completed(futures):
+            label, seconds = future.result()
+            if seconds is not None: fresh.add(label); log(_done(label, dict(seconds=seconds)))
+    return fresh
+
 # %% ../nbs/09d_report.ipynb #25126eb5
 def _zoo_fingerprint(zoo: Zoo) -> str: return zoo.fingerprint()   # by content: a moved zoo keeps its cached evaluations
 
@@ -250,10 +277,12 @@ def _baselines(configs: dict[str, TrainConfig]):
 def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 100, clone_rows: int = 128,
                   batch_size: int = 256, device=None, any_zoo: bool = False, log=None, overwrite: bool = False,
                   partitions: int = 10, inits: int = 3, min_step: int = 1, min_performance: float = 0.3,
-                  resamples: int = 1_000, pairs=(), stop_at: float | None = None, supervised_steps: int = 0) -> dict[str, dict]:
-    "Evaluate the encoders of `run_dirs` (several seeds of one encoder pooled) and the baselines on `zoo` under the `Protocol` these settings make; write results.md, results.csv, differences.csv (the `comparisons` and any further `pairs` of row labels), codes.npz (every code scored, chapter Kept codes), codes.png and predictions.png into `out`; {label: result}. With `supervised_steps`, each encoder also trained end to end on the paper's label for that many steps (a `supervised` row). Past `stop_at` (a `time.time()`), no new model's evaluation begins (those in the cache are still read): `TimeLimitReached` (the cache keeps those done)."
+                  resamples: int = 1_000, pairs=(), stop_at: float | None = None, supervised_steps: int = 0,
+                  workers: int = 1) -> dict[str, dict]:
+    "Evaluate the encoders of `run_dirs` (several seeds of one encoder pooled) and the baselines on `zoo` under the `Protocol` these settings make; write results.md, results.csv, differences.csv (the `comparisons` and any further `pairs` of row labels), codes.npz (every code scored, chapter Kept codes), codes.png and predictions.png into `out`; {label: result}. With `supervised_steps`, each encoder also trained end to end on the paper's label for that many steps (a `supervised` row). `workers` > 1: the trained, untrained and behavioural models evaluated that many at a time in processes (the same numbers, digit for digit). Past `stop_at` (a `time.time()`), no new model's evaluation begins (those in the cache are still read): `TimeLimitReached` (the cache keeps those done)."
     if seeds < 1: raise ValueError(f"seeds: expected a positive number, got {seeds}")
     if supervised_steps < 0: raise ValueError(f"supervised_steps: expected 0 (none) or more, got {supervised_steps}")
+    if workers < 1: raise ValueError(f"workers: expected 1 or more processes, got {workers}")
     run_dirs = [Path(r) for r in run_dirs]
     if not run_dirs: raise ValueError("runs: expected at least one training run folder")
     if twice := [r for i, r in enumerate(run_dirs) if r.resolve() in [q.resolve() for q in run_dirs[:i]]]:
@@ -280,22 +309,36 @@ def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 
             raise TimeLimitReached(f"{out}: stopped at the time limit with {done} of {len(labels) + len(baselines) * (1 + bool(supervised_steps)) + behavioural} models "
                                    "evaluated (kept in its cache)")
 
+    fresh = set()                                  # models computed by workers: read from the cache below
+    if workers > 1:
+        jobs = ([('random', baseline_label('random', config), config) for config in baselines.values()]   # the longest first
+                + [('trained', label, str(run)) for label, run in zip(labels, run_dirs)]
+                + ([('behavioural', BEHAVIOURAL[zoo.kind], None)] if behavioural else []))
+        options = dict(clone_samples=clone_samples, clone_rows=clone_rows, batch_size=batch_size, device=device)
+        fresh = _evaluate_in_workers(jobs, workers, zoo, out, settings, protocol, stop_at, options, log)
+        computed = len(fresh)
+    def read(label: str, result: dict) -> dict:
+        "A model's result; one a worker computed is logged already and is not 'cached' (it was computed by this call)."
+        if label in fresh: result.pop('cached', None)
+        else: log(_done(label, result))
+        return result
+
     evaluated = {}
     for label, run in zip(labels, run_dirs):
         evaluated[label] = _evaluate_trained(run, label, zoo, out, settings, protocol, lambda: in_time(len(evaluated)),
                                              clone_samples=clone_samples, clone_rows=clone_rows, batch_size=batch_size,
                                              device=device)
-        computed += not evaluated[label].get('cached')
-        log(_done(label, evaluated[label]))
+        computed += label not in fresh and not evaluated[label].get('cached')
+        read(label, evaluated[label])
     results = _trained_rows(groups, labels, evaluated)
 
     for n, (key, config) in enumerate(baselines.items()):
         label = baseline_label('random', config)
         results[label] = _evaluate_random(label, config, zoo, out, settings, protocol, batch_size, device,
                                           lambda: in_time(len(labels) + n))
-        computed += not results[label].get('cached')
+        computed += label not in fresh and not results[label].get('cached')
         for group in groups: results[group]['baseline'] = label if baseline_of[group] == key else results[group].get('baseline')
-        log(_done(label, results[label]))
+        read(label, results[label])
 
     for n, (key, config) in enumerate(baselines.items() if supervised_steps else ()):
         label = baseline_label('supervised', config)
@@ -308,7 +351,7 @@ def evaluate_runs(zoo: Zoo, run_dirs, out, seeds: int = 3, clone_samples: int = 
     if behavioural:
         results[BEHAVIOURAL[zoo.kind]] = _evaluate_behavioural(zoo, out, settings, protocol, batch_size, device,
                                                      lambda: in_time(len(labels) + len(baselines) * (1 + bool(supervised_steps))))
-        log(_done(BEHAVIOURAL[zoo.kind], results[BEHAVIOURAL[zoo.kind]]))
+        read(BEHAVIOURAL[zoo.kind], results[BEHAVIOURAL[zoo.kind]])
     results['task label'], results['chance'] = _label_row(zoo, protocol), _chance_row(zoo, protocol)
     write_results(results, zoo, out, protocol, pairs)
     _keep_codes(out, zoo, results, evaluated, dict(zip(labels, identities)), protocol, pairs)
@@ -513,6 +556,7 @@ def rwr_eval(zoo: str,                    # zoo folder the runs were trained on
              resamples: int = 1_000,      # bootstrap resamples of the 95% intervals
              supervised_steps: int = 0,   # > 0: each encoder also trained end to end on the paper's label for this many steps
              time_limit: float = None,    # minutes: then no new model's evaluation begins, exit status 75 (the same command continues)
+             workers: int = 1,            # processes evaluating models side by side, e.g. one per core (the same numbers)
              quiet: bool = False):        # print only the result's path
     "Evaluate trained encoders downstream: property predictors, clones and baselines → results.md, results.csv, figures."
     log = None if quiet else (lambda message: print(message, file=sys.stderr))
@@ -525,7 +569,8 @@ def rwr_eval(zoo: str,                    # zoo folder the runs were trained on
         if not 0 <= min_performance <= 1: raise ValueError(f"--min_performance: expected a fraction in [0, 1], got {min_performance}")
         stop_at = stop_time(time_limit)
         evaluate_runs(Zoo.load(zoo), runs, out, seeds, clone_samples, clone_rows, batch_size, device, any_zoo, log, overwrite,
-                      partitions, inits, min_step, min_performance, resamples, stop_at=stop_at, supervised_steps=supervised_steps)
+                      partitions, inits, min_step, min_performance, resamples, stop_at=stop_at, supervised_steps=supervised_steps,
+                      workers=workers)
     print(out / 'results.md')   # returns None: a console script's return value becomes its exit status
 
 # %% ../nbs/09d_report.ipynb #1a1347b1

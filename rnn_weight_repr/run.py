@@ -221,6 +221,27 @@ def export_encoder(self: Run, path, about: dict | None = None) -> Path:
                   library_version=__version__, **(about or {}))
     return save_pretrained(model.encoder, path, kwargs, record)
 
+# %% ../nbs/08a_run.ipynb #0c598cdd
+@patch
+def extend(self: Run, out, steps: int) -> Run:
+    "A copy of this finished run in `out`, made ready to train on to `steps` (`train_emulation(zoo, run.config, out, resume=True)` continues it); this folder is left as it is. Only a constant rate (after warm-up) qualifies: then the longer run is exactly a run of `steps` from the start."
+    config = self.config
+    if config.lr_schedule != 'constant':
+        raise ValueError(f"{self.path}: its learning rate follows a {config.lr_schedule} schedule that ends at its last step "
+                         f"({config.steps}); expected a constant rate, the only one a longer run would have followed too")
+    if not self.finished: raise ValueError(f"{self.path}: expected a finished run, got one at step {self.step} of {config.steps} (finish it first)")
+    if steps <= config.steps: raise ValueError(f"steps: expected more than the run's {config.steps}, got {steps}")
+    if config.steps % config.eval_every:
+        raise ValueError(f"{self.path}: its last step ({config.steps}) is not one at which a longer run evaluates (every "
+                         f"{config.eval_every}): expected a length on that grid, or its metrics would not be the longer run's")
+    out = Path(out)
+    if out.exists() and any(out.iterdir()): raise ValueError(f"{out}: exists and is not empty; expected a new folder for the longer run")
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ('checkpoint.pt', 'metrics.csv'): atomic_write(out / name, lambda f, name=name: f.write((self.path / name).read_bytes()))
+    identity = dict(self.identity, train=dict(self.identity['train'], steps=steps))
+    write_json(out / 'run.json', dict(identity=identity, library_version=__version__, extended_from=str(self.path.resolve())))
+    return Run(out)
+
 # %% ../nbs/08a_run.ipynb #28c9a634
 @patch
 def check(self: Run, zoo: Zoo, any_zoo: bool = False) -> dict:

@@ -1,7 +1,7 @@
 """Every code block of the README (generated from nbs/index.ipynb) runs as written after the README's first command."""
 import os, re, subprocess, sys
 
-from conftest import ROOT, readme_first_command
+from conftest import BIN, ROOT, readme_first_command
 
 
 def python_blocks(text: str) -> list[str]:
@@ -27,3 +27,21 @@ def test_every_block_runs_after_the_first_command(readme_workdir):
 def test_the_tiny_report_says_its_numbers_mean_nothing(readme_workdir):
     report = (readme_workdir / 'runs' / 'tiny' / 'report.md').read_text()
     assert 'checks the plumbing only' in report
+
+
+def test_two_workers_evaluate_to_the_same_table_as_one(readme_workdir, tmp_path):
+    "rwr_eval --workers 2 (rwr_reproduce passes its --workers on) evaluates the models in two processes: the same tables, digit for digit, each model named once."
+    tiny = readme_workdir / 'runs' / 'tiny' / 'formal'
+    runs = [str(tiny / 'runs' / f'{name}-seed0') for name in ('interactive', 'flat')]
+    quick = ['--seeds', '1', '--partitions', '2', '--inits', '2', '--resamples', '100', '--clone_samples', '10', '--min_performance', '0', '--device', 'cpu']
+    logs = {}
+    for workers in (1, 2):
+        result = subprocess.run([BIN / 'rwr_eval', '--zoo', tiny / 'zoo', '--runs', *runs, '--out', tmp_path / f'w{workers}',
+                                 '--workers', str(workers), *quick],
+                                capture_output=True, text=True, timeout=900, env={**os.environ, 'OMP_NUM_THREADS': '1'})
+        assert result.returncode == 0, result.stderr[-3000:]
+        logs[workers] = result.stderr
+    for table in ('results.csv', 'differences.csv'):
+        assert (tmp_path / 'w2' / table).read_text() == (tmp_path / 'w1' / table).read_text(), table
+    models = ['interactive', 'flat', 'random interactive', 'random flat', 'sample statistics']
+    assert all(len(re.findall(rf'^{re.escape(m)}: ', logs[2], re.M)) == 1 for m in models), logs[2]

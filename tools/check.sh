@@ -24,6 +24,8 @@ echo "== nbdev_test (notebooks at the tiny preset; cells flagged slow/gpu are sk
 OMP_NUM_THREADS=1 nbdev_test --n_workers "${RWR_TEST_WORKERS:-2}" --timing
 
 echo "== pytest"
-# two workers on two cores (pytest-xdist), one thread each; --dist loadfile keeps a file's tests, and so its module
-# fixtures (a zoo, trained runs), in one worker. Exit code 5 (no tests collected) fails the run like any other code.
-OMP_NUM_THREADS=1 python -m pytest -q -n "${RWR_TEST_WORKERS:-2}" --dist loadfile --durations=15 tests "$@"
+# two workers on two cores (pytest-xdist), one thread each; --dist loadscope keeps a file's test functions, and so its
+# module fixtures (a zoo, trained runs), in one worker, and a test class's methods in one (test_kept_results.py splits
+# its tables into two classes that share nothing, so both workers recompute them). Exit code 5 (no tests collected)
+# fails the run like any other code.
+OMP_NUM_THREADS=1 python -m pytest -q -n "${RWR_TEST_WORKERS:-2}" --dist loadscope --durations=15 tests "$@"
