@@ -72,7 +72,7 @@ EVAL_SEEDS = {'tiny': 2, 'small': 3, 'paper': 5}       # predictor seeds per pro
 EVAL_PARTITIONS = {'tiny': 3, 'small': 10, 'paper': 10}  # exact task's two-fold partitions, unseen task's halvings
 EVAL_INITS = {'tiny': 2, 'small': 3, 'paper': 3}       # initialisations of each untrained baseline, pooled
 EMULATION_SEEDS = {'tiny': 1, 'small': 2, 'paper': 1}  # emulation runs per encoder, pooled downstream
-# CPU minutes of one 3,000-step `small` run on one core (the objective study's runs, Results chapter): runs start longest
+# CPU minutes of one 3,000-step `small` run on one core (the objective study's runs, Results chapter; 5,000 steps take 5/3 as long, the order is the same): runs start longest
 # first, so that the workers finish together (in the encoders' order the second parameter transformer began late and ran alone)
 EMULATION_CPU_MINUTES = {'parameter_transformer': 28.0, 'nfn': 4.5, 'interactive': 4.2, 'neuron_graph': 4.0,
                          'layerwise_statistics': 2.8, 'noninteractive': 2.2, 'flat': 1.8}
@@ -225,7 +225,7 @@ def read_emulation_csv(path: Path) -> list[dict]:
 
 # %% ../nbs/10_cli.ipynb #57a4b929
 TINY_NOTE = ("The `tiny` preset checks the plumbing only: its zoo and encoders are far too small and too briefly trained "
-             "for any number below to mean anything. For results run `--preset small` (about 90 to 100 minutes on a 2-core CPU with "
+             "for any number below to mean anything. For results run `--preset small` (about two hours on a 2-core CPU with "
              "`--workers 2`; `--time_limit MINUTES` runs it in slices, the same command continuing where the last stopped) "
              "or `--preset paper` on a GPU.")
 
@@ -298,7 +298,7 @@ def _open_reproduction(out: Path, preset: str) -> dict:
     return timings
 
 @call_parse
-def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (CI, minutes; checks the plumbing only), small (a 2-core CPU with --workers 2: formal about 90-100 min, measured 2026-12-05, mnist 29 min measured with the earlier recipe), paper (one GPU)
+def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (CI, minutes; checks the plumbing only), small (a 2-core CPU with --workers 2: formal about 125 min projected for the 5,000-step recipe, 138 measured for the 3,000-step one on 2026-12-05; mnist 29 min measured with the earlier recipe), paper (one GPU)
                   out: str = None,         # output folder (default: runs/PRESET)
                   tasks: str = 'formal',   # comma-separated: formal, mnist
                   device: str = None,      # cpu, cuda, … (default: a GPU if there is one)
