@@ -37,6 +37,7 @@ from rnn_weight_repr.devices import TimeLimitReached, stop_time, time_is_up
 from rnn_weight_repr.downstream import embed_zoo
 from rnn_weight_repr.report import random_codes
 from rnn_weight_repr.emulator import TrainConfig, train_config
+from rnn_weight_repr.encoders import MECHANISTIC
 from rnn_weight_repr.run import load_run, read_metrics
 from rnn_weight_repr.emulation import code_spread, train_emulation
 from rnn_weight_repr.zoo import Zoo
@@ -323,9 +324,6 @@ def extend(args):
     print(f"{len(jobs)} runs at {args.steps} steps in {args.runs} ({(time.time() - start) / 60:.1f} min this call)")
 
 
-WEIGHT_READERS = ('layerwise_statistics', 'flat', 'parameter_transformer', 'nfn', 'neuron_graph')
-
-
 def longer(args):
     "The runs of --runs beside the shorter runs of the same encoders in --shorter, evaluated together on the same rows: OUT/eval/, with each encoder's longer row minus its shorter one among the paired differences."
     from rnn_weight_repr.report import evaluate_runs
@@ -343,7 +341,7 @@ def longer(args):
     trained = [label for label, r in results.items() if r['type'] == 'trained']
     pairs = [(a, b) for a in trained for b in trained if results[a]['encoder'] == results[b]['encoder'] and steps(a) > steps(b)]
     pairs += [(a, b) for a in trained for b in trained if results[a]['encoder'] == 'noninteractive' and steps(a) == steps(b)
-              and results[b]['encoder'] in WEIGHT_READERS]   # the other prober against each weight reader of its length
+              and results[b]['encoder'] in MECHANISTIC]   # the other prober against each weight reader of its length
     # again with the pairs, every model from the cache: the tables and the kept codes (codes.npz) both hold them
     evaluate_runs(zoo, longer_runs + shorter_runs, Path(args.out) / 'eval', seeds=args.seeds, pairs=pairs)
     print(Path(args.out) / 'eval' / 'differences.csv')
