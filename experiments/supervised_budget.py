@@ -17,8 +17,7 @@ import numpy as np
 import torch
 
 from rnn_weight_repr.devices import TimeLimitReached, stop_time
-from rnn_weight_repr.downstream import (check_no_leak, evaluated_rows, fitting_folds, per_offset_values, property_named,
-                                        row_values)
+from rnn_weight_repr.downstream import check_no_leak, evaluated_rows, fitting_folds, property_named, row_values
 from rnn_weight_repr.emulator import train_config
 from rnn_weight_repr.supervised import SupervisedConfig, predict_label, train_supervised
 from rnn_weight_repr.zoo import Zoo
@@ -50,7 +49,7 @@ def validation_score(zoo: Zoo, encoder: str, steps: int, lr: float, runs: Path, 
     true, guess = prop.targets(zoo)[test], predict_label(model, zoo, prop, test)
     row = dict(encoder=encoder, steps=steps, lr=lr, seed=seed, label=prop.name, rows=len(test), seconds=round(time.time() - start, 1))
     row[prop.name] = float(np.mean(row_values(prop, true, guess)))
-    if prop.kind == 'offsets': row[prop.name + '_per_offset'] = float(np.mean(per_offset_values(true, guess)))
+    for suffix, values in prop.extra_values(true, guess).items(): row[f'{prop.name}_{suffix}'] = float(np.mean(values))
     return row
 
 

@@ -19,7 +19,8 @@ import torch
 
 from rnn_weight_repr.baselines import behavioural_baseline
 from rnn_weight_repr.devices import TimeLimitReached, stop_time
-from rnn_weight_repr.downstream import OffsetsPredictor, bootstrap_weights, embed_zoo, learnt_rows, summarise, task_ids_of
+from rnn_weight_repr.downstream import bootstrap_weights, embed_zoo, summarise
+from rnn_weight_repr.properties import OffsetsPredictor, learnt_rows, task_ids_of
 from rnn_weight_repr.encoders import InteractiveProber, NonInteractiveProber
 from rnn_weight_repr.encoding import pretrained_folder, read_pretrained
 from rnn_weight_repr.zoo import Zoo, generate_zoo, zoo_config

@@ -70,17 +70,17 @@ class Emulator(nn.Module):
 # %% ../nbs/08_emulator.ipynb #a4b87c8d
 LOSSES = ('tv', 'kl', 'reverse_kl', 'js', 'ce')
 
-def output_divergence(logits: Tensor, target_logits: Tensor, kind: str = 'tv') -> Tensor:
+def output_divergence(logits: Tensor, target_logits: Tensor, loss: str = 'tv') -> Tensor:
     "Per-step divergence [...] between the emulator's distribution `softmax(logits)` and the RNN's `softmax(target_logits)`."
-    if kind not in LOSSES: raise ValueError(f"kind: expected one of {LOSSES}, got {kind!r}")
+    if loss not in LOSSES: raise ValueError(f"loss: expected one of {LOSSES}, got {loss!r}")
     if logits.shape != target_logits.shape:
         raise ValueError(f"expected logits and target_logits of one shape, got {tuple(logits.shape)} and {tuple(target_logits.shape)}")
     log_p, log_q = logits.float().log_softmax(-1), target_logits.float().log_softmax(-1)  # p: emulator, q: the RNN
     kl = lambda log_a, log_b: torch.where(log_a.isneginf(), 0., log_a.exp() * (log_a - log_b)).sum(-1)  # KL(a‖b), 0·log 0 = 0
-    if kind == 'tv': return 0.5 * (log_p.exp() - log_q.exp()).abs().sum(-1)
-    if kind == 'kl': return kl(log_q, log_p)
-    if kind == 'reverse_kl': return kl(log_p, log_q)
-    if kind == 'ce': return -(log_q.exp() * log_p).sum(-1)
+    if loss == 'tv': return 0.5 * (log_p.exp() - log_q.exp()).abs().sum(-1)
+    if loss == 'kl': return kl(log_q, log_p)
+    if loss == 'reverse_kl': return kl(log_p, log_q)
+    if loss == 'ce': return -(log_q.exp() * log_p).sum(-1)
     log_m = torch.logaddexp(log_p, log_q) - math.log(2)
     return 0.5 * (kl(log_p, log_m) + kl(log_q, log_m))
 

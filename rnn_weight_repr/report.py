@@ -191,9 +191,9 @@ def _evaluate_supervised(label: str, config: TrainConfig, steps: int, zoo: Zoo, 
     result = _cached(out / 'cache' / f'{_slug(label)}.json', fingerprint, compute, before)
     return dict(result, type='supervised', encoder=config.encoder, members=[_arrays(m) for m in result['members']])
 
-def _member_keys(label: str, kind: str, inits: int = 1) -> list[str]:
+def _member_keys(label: str, row_type: str, inits: int = 1) -> list[str]:
     "The names of a row's members in `codes.npz` (and of their files in codes/): a random row's initialisations, else the row itself."
-    return [f'{label}#init{k}' for k in range(inits)] if kind == 'random' else [label]
+    return [f'{label}#init{k}' for k in range(inits)] if row_type == 'random' else [label]
 
 # %% ../nbs/09d_report.ipynb #0078a9ab
 def _label_row(zoo: Zoo, protocol: Protocol) -> dict:
@@ -217,29 +217,29 @@ def _keep_codes(out: Path, zoo: Zoo, results: dict, evaluated: dict, identities:
     "Write `out`/codes.npz: every code the tables were computed from, each row's members, the runs' identities and clone scores."
     models, members = {}, {}
     for label, r in results.items():
-        kind = r['type']
-        keys = r['runs'] if kind == 'trained' else [] if kind in ('task label', 'chance') else _member_keys(label, kind, protocol.inits)
+        row_type = r['type']
+        keys = r['runs'] if row_type == 'trained' else [] if row_type in ('task label', 'chance') else _member_keys(label, row_type, protocol.inits)
         for key in keys:
             if key in members: continue
-            if kind == 'supervised': members[key] = dict(scores=_jsonable(r['members'][0])); continue   # no frozen codes
+            if row_type == 'supervised': members[key] = dict(scores=_jsonable(r['members'][0])); continue   # no frozen codes
             members[key] = dict(codes=_load_codes_file(out / 'codes' / f'{_slug(key)}.npy'))
             if key in evaluated:
                 members[key].update(identity=identities[key], scores=_jsonable(
                     {k: v for k, v in evaluated[key]['scores'].items() if k.split('/')[0] in _NOT_FROM_CODES}))
-        models[label] = dict(type=kind, step=r.get('step', ''), encoder=r.get('encoder'), baseline=r.get('baseline'),
+        models[label] = dict(type=row_type, step=r.get('step', ''), encoder=r.get('encoder'), baseline=r.get('baseline'),
                              supervised=r.get('supervised'), members=keys)
     return save_codes(out / 'codes.npz', zoo, models, members, asdict(protocol), [*map(list, pairs)])
 
 # %% ../nbs/09d_report.ipynb #24b893af
 def _evaluate_model(job: tuple, zoo_path: str, out: str, settings: dict, protocol: Protocol, stop_at, options: dict) -> tuple[str, float | None]:
     "One model of `evaluate_runs` (`job`: ('trained', label, run folder), ('random', label, config) or ('behavioural', label, None)) computed into its cache in a worker process: (label, seconds); seconds None where it was in the cache or the time limit came first."
-    kind, label, what = job
+    source, label, what = job
     zoo, out = Zoo.load(zoo_path), Path(out)
     def before():
         if time_is_up(stop_at): raise TimeLimitReached(label)
     try:
-        if kind == 'trained': result = _evaluate_trained(Path(what), label, zoo, out, settings, protocol, before, **options)
-        elif kind == 'random': result = _evaluate_random(label, what, zoo, out, settings, protocol, options['batch_size'], options['device'], before)
+        if source == 'trained': result = _evaluate_trained(Path(what), label, zoo, out, settings, protocol, before, **options)
+        elif source == 'random': result = _evaluate_random(label, what, zoo, out, settings, protocol, options['batch_size'], options['device'], before)
         else: result = _evaluate_behavioural(zoo, out, settings, protocol, options['batch_size'], options['device'], before)
     except TimeLimitReached: return label, None
     return label, None if result.get('cached') else result['seconds']

@@ -12,12 +12,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .devices import TimeLimitReached, time_is_up
-from .downstream import (Property, check_no_leak, decode_offsets, evaluated_rows, fitting_folds, per_offset_values,
-                                        row_values, three_hot)
+from .downstream import check_no_leak, evaluated_rows, fitting_folds, row_values
+from .properties import Property
 from .run import load_checkpoint, save_checkpoint
 from .encoders import make_encoder
 from .mechanistic import permutation_augment
@@ -55,13 +54,8 @@ class SupervisedModel(nn.Module):
 
 # %% ../nbs/09a_supervised.ipynb #51cf7675
 def label_targets(prop: Property, zoo: Zoo, rows: np.ndarray) -> Tensor:
-    "The training target of `rows` [R, k]: the 3-hot offsets (formal) or the angle's (sin, cos) (MNIST)."
-    y = prop.targets(zoo)[rows]
-    if prop.kind == 'offsets': return torch.from_numpy(three_hot(y)).float()
-    if prop.kind == 'angle': return torch.from_numpy(np.stack([np.sin(np.radians(y)), np.cos(np.radians(y))], 1)).float()
-    raise ValueError(f"{prop.name}: a supervised baseline is trained on a task's offsets or an angle, not on kind {prop.kind!r}")
-
-_LOSSES = {'offsets': F.binary_cross_entropy_with_logits, 'angle': F.mse_loss}
+    "The training target of `rows` [R, k] as the property gives it (`Property.supervised_targets`): the 3-hot offsets (formal) or the angle's (sin, cos) (MNIST)."
+    return torch.from_numpy(np.asarray(prop.supervised_targets(prop.targets(zoo)[rows]))).float()
 
 @torch.no_grad()
 def predict_label(model: SupervisedModel, zoo: Zoo, prop: Property, rows: np.ndarray, batch_size: int = 256) -> np.ndarray:
@@ -71,8 +65,7 @@ def predict_label(model: SupervisedModel, zoo: Zoo, prop: Property, rows: np.nda
     out = [model(torch.from_numpy(np.asarray(zoo.params[rows[i:i + batch_size]], np.float32)).to(device)).float().cpu()
            for i in range(0, len(rows), batch_size)]
     model.train(was_training)
-    out = torch.cat(out).numpy() if out else np.zeros((0, 18 if prop.kind == 'offsets' else 2), np.float32)
-    return decode_offsets(out) if prop.kind == 'offsets' else out
+    return prop.supervised_predictions(torch.cat(out).numpy() if out else np.zeros((0, prop.supervised_outputs), np.float32))
 
 # %% ../nbs/09a_supervised.ipynb #11610156
 def _identity(zoo: Zoo, prop: Property, config: SupervisedConfig, fit_rows: np.ndarray) -> dict:
@@ -113,7 +106,7 @@ def train_supervised(zoo: Zoo, prop: Property, config: SupervisedConfig, fit_row
     while step < config.steps:
         pick = torch.randint(len(fit_rows), (config.batch_size,), generator=batches)
         theta = permutation_augment(model.encoder, torch.from_numpy(np.asarray(zoo.params[fit_rows[pick.numpy()]], np.float32)), batches)
-        loss = _LOSSES[prop.kind](model(theta.to(device)), targets[pick].to(device))
+        loss = prop.supervised_loss(model(theta.to(device)), targets[pick].to(device))
         optimizer.zero_grad(set_to_none=True); loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), config.clip_grad_norm)
         optimizer.step(); step += 1
@@ -141,5 +134,5 @@ def supervised_scores(zoo: Zoo, prop: Property, config: SupervisedConfig, out, m
         true = prop.targets(zoo)[rows]
         guess = np.stack([predicted[r] for r in rows.tolist()]) if len(predicted) == len(rows) and len(rows) else true[:0]
         scores[f'{prop.name}/{split}/mlp'] = dict(rows=rows, values=row_values(prop, true, guess)[None])
-        if prop.kind == 'offsets': scores[f'{prop.name}_per_offset/{split}/mlp'] = dict(rows=rows, values=per_offset_values(true, guess)[None])
+        for suffix, values in prop.extra_values(true, guess).items(): scores[f'{prop.name}_{suffix}/{split}/mlp'] = dict(rows=rows, values=values[None])
     return scores

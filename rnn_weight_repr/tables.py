@@ -14,8 +14,8 @@ import numpy as np
 from .zoo import Zoo
 from .zoo_kind import SPLITS
 from .baselines import BEHAVIOURAL, BEHAVIOURAL_TEXT
-from .downstream import (Protocol, bootstrap_weights, exact_task_rows, paired_difference, properties,
-                                        summarise, task_ids_of)
+from .downstream import Protocol, bootstrap_weights, paired_difference, properties, summarise
+from .properties import task_ids_of
 
 # %% ../nbs/09c_tables.ipynb #83d97727
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -32,9 +32,9 @@ def _format(summary: dict | None, digits: int = 3, signed: bool = False) -> str:
     return f"**{text}**" if signed and (summary['ci95_lo'] > 0 or summary['ci95_hi'] < 0) else text
 
 def _target(zoo: Zoo, key: str, rows: np.ndarray) -> np.ndarray | None:
-    "The true values of the rows of a key scored by R² (which needs them), else None (its score is the rows' mean)."
+    "The true values of the rows of a key whose score needs them (R²: `Property.needs_truth`), else None (its score is the rows' mean)."
     prop = next((p for p in properties(zoo) if p.name == key.split('/')[0]), None)
-    return np.asarray(prop.targets(zoo), np.float64)[rows] if prop is not None and prop.kind == 'regression' else None
+    return np.asarray(prop.targets(zoo), np.float64)[rows] if prop is not None and prop.needs_truth else None
 
 # %% ../nbs/09c_tables.ipynb #321253f8
 class _Resampler:
@@ -76,18 +76,12 @@ def comparisons(results: dict[str, dict]) -> list[tuple[str, str]]:
            [(label, results[label]['supervised']) for label in trained if results[label].get('supervised') in results]
 
 def _columns(zoo: Zoo, splits=('val', 'ood'), protocol: Protocol = Protocol()) -> list[tuple[str, str, str]]:
-    "(key without predictor, header, property kind) per property and split."
+    "(key without predictor, header, property) per property and split, then per `extra_metrics` and split."
     columns = []
     for prop in properties(zoo):
-        for split in splits:
-            header = f"{prop.name.replace('_', ' ')} {prop.metric} · {split.upper() if split == 'ood' else split}"
-            if prop.kind == 'exact_task':
-                tasks = len(np.unique(task_ids_of(zoo)[exact_task_rows(zoo, split, protocol.min_step, protocol.min_performance)]))
-                header += f" (chance {1 / tasks:.2f})" if tasks else ''
-            columns.append((f'{prop.name}/{split}', header, prop.kind))
-        if prop.kind == 'offsets':
-            columns += [(f'{prop.name}_per_offset/{s}', f"{prop.name.replace('_', ' ')} per-offset accuracy · {s.upper() if s == 'ood' else s}",
-                         prop.kind) for s in splits]
+        columns += [(f'{prop.name}/{split}', prop.header(zoo, split, protocol), prop) for split in splits]
+        columns += [(f'{prop.name}_{suffix}/{s}', f"{prop.name.replace('_', ' ')} {words} · {s.upper() if s == 'ood' else s}", prop)
+                    for suffix, words in prop.extra_metrics.items() for s in splits]
     return columns
 
 def _keys(zoo: Zoo, splits=('val', 'ood'), protocol: Protocol = Protocol()) -> list[str]:
@@ -104,24 +98,7 @@ def _protocol_text(zoo: Zoo, protocol: Protocol, splits=('val', 'ood')) -> str:
             f"tasks, then the runs within each task, all snapshots of a run together. Properties learnt on the train split: mean over "
             f"{p.seeds} predictor seed{'s' * (p.seeds > 1)}. `random` rows pool {p.inits} initialisation{'s' * (p.inits > 1)} of the "
             "untrained encoder, and a `trained` row of several emulation seeds pools them; the bootstrap resamples these too.")
-    kinds = {(prop.kind, prop.fitting) for prop in properties(zoo)}
-    if ('angle', 'tasks') in kinds:
-        text += (f" **Unseen angle** (the paper's protocol): the angle regressed by a predictor fitted on the train angles "
-                 f"(validation) or on the train angles and a random half of the OOD angles, scored on the other half, both halves "
-                 f"in turn over {p.partitions} random halvings (OOD).")
-    if ('exact_task', 'runs') not in kinds: return text
-    kept = {s: exact_task_rows(zoo, s, p.min_step, p.min_performance) for s in splits}
-    count = lambda n, word: f"{n} {word}{'s' * (n != 1)}"
-    counts = '; '.join(f"{s.upper() if s == 'ood' else s}: {count(len(np.unique(task_ids_of(zoo)[r])), 'task')}, "
-                       f"{count(len(np.unique(np.asarray(zoo.runs)[r])), 'run')}, {count(len(r), 'snapshot')}" for s, r in kept.items())
-    return text + (f" **Exact task**: two-fold cross-fitting over {p.partitions} random partitions of each held-out task's runs, "
-                   f"every run tested once per partition, on the snapshots with step ≥ {p.min_step} and performance ≥ "
-                   f"{p.min_performance:.2f} of tasks with at least two such runs ({counts}).") + ("" if ('offsets', 'tasks') not in kinds else
-                  (" **Unseen task** (the paper's protocol): "
-                   "the task's three offsets as a 3-hot target (MLP with binary cross-entropy; linear: a logistic regression per offset) "
-                   "fitted on the snapshots of other tasks only (same step and performance floor): on the train tasks for validation; on the "
-                   f"train tasks and a random half of the OOD tasks for OOD, scored on the other half, both halves in turn over {p.partitions} "
-                   "random halvings; accuracy = all three offsets right (per offset: the mean of the three)."))
+    return text + ''.join(dict.fromkeys(prop.protocol_text(zoo, protocol, splits) for prop in properties(zoo)))
 
 def _write_csv(path: Path, header: list[str], rows: list[list]):
     with open(path, 'w', newline='') as f: csv.writer(f).writerows([header, *rows])
@@ -133,18 +110,17 @@ def _numbers(summary: dict | None, stats) -> list[str]:
 def _markdown(results: dict, summaries: dict, differences: dict, zoo: Zoo, protocol: Protocol, splits) -> list[str]:
     "The lines of results.md: the protocol, a table per predictor, the paired differences, the clones."
     columns, writes = _columns(zoo, splits, protocol), zoo.kind_rules.score_samples is not None   # writers' clones write; the others answer
-    kinds = {prop.kind for prop in properties(zoo)}
-    digits = lambda kind: 1 if kind == 'angle' else 3
+    notes = lambda what: ''.join(dict.fromkeys(getattr(prop, what) for prop in properties(zoo)))   # each kind of property's, once
     lines = ["# Downstream evaluation", "", _protocol_text(zoo, protocol, splits), ""]
     for predictor, title in (('mlp', 'MLP (2 × 64)'), ('linear', 'linear (ridge / logistic regression)')):
         lines += [f"## Properties from the codes: {title} predictor", "", *_table(['model', 'type', *(h for _, h, _ in columns)], [
-            [label, r['type'], *(_format(summaries[label][f'{key}/{predictor}'], digits(kind)) for key, _, kind in columns)]
+            [label, r['type'], *(_format(summaries[label][f'{key}/{predictor}'], prop.digits) for key, _, prop in columns)]
             for label, r in results.items()]), ""]
     for predictor, title in (('mlp', 'MLP'), ('linear', 'linear')) if differences else ():
         lines += [f"## Paired differences: {title} predictor", "", "The first model's score minus the second's on the same rows, "
                   "with the bootstrap applied to both at once; bold where the 95% interval excludes 0.", "",
                   *_table(['difference', *(h for _, h, _ in columns)], [
-                      [f"{a} − {b}", *(_format(d[f'{key}/{predictor}'], digits(kind), signed=True) for key, _, kind in columns)]
+                      [f"{a} − {b}", *(_format(d[f'{key}/{predictor}'], prop.digits, signed=True) for key, _, prop in columns)]
                       for (a, b), d in differences.items()]), ""]
     agreement = zoo.kind_rules.score_samples is None and zoo.labels is None
     clone_columns = (('clone', 'agreement'), ('rnn', 'RNN eval accuracy')) if agreement else \
@@ -162,9 +138,9 @@ def _markdown(results: dict, summaries: dict, differences: dict, zoo: Zoo, proto
                     "`one seed`); `random` = an untrained encoder of the same kind and sizes; "
                     "`behavioural` = " + BEHAVIOURAL_TEXT.get(BEHAVIOURAL.get(zoo.kind), 'none for this kind of zoo') +
                     ", made without learning (chapter Behavioural baselines); `task label` = the predictor given the task "
-                    "itself instead of z" + (" (on the exact task 1.0 by construction: the label determines the class)" if 'exact_task' in kinds else "") +
+                    "itself instead of z" + notes('task_label_note') +
                     "; `chance` = a constant predictor (train mean or most frequent class). R² below 0 is worse than predicting the "
-                    "evaluated split's mean." + (" Angle: mean circular error of atan2 of the predicted (sin, cos); lower is better." if 'angle' in kinds else "")]
+                    "evaluated split's mean." + notes('table_note')]
 
 # %% ../nbs/09c_tables.ipynb #5ad17d53
 def write_results(results: dict[str, dict], zoo: Zoo, out, protocol: Protocol | int = Protocol(), pairs=()) -> Path:

@@ -63,7 +63,7 @@ class ZooKind:
     inputs_of: Callable = lambda config: None      # config → where the data its runs train on is read from (said in logs), or None
     score_samples: Callable | None = None   # (token strings [R, S, L], tasks [R, …]) → each generator's `performance` (None: RNNs that answer their stored inputs)
     task_features: Callable | None = None   # tasks [N, …] → the task label as features [N, F], in the paper's form (None: a one-hot of the task)
-    properties: tuple = ()      # downstream properties as (name, kind, metric[, fitting]): chapter Downstream's `Property`
+    properties: tuple = ()      # downstream properties: `Property` objects, or (name, kind, metric[, fitting]) (chapter Kinds of property)
     derived_facts: dict = field(default_factory=dict)   # property name → (snapshot table → its value per row), for facts not stored as a column
     title: str = ''             # how reports name the kind ('Formal languages')
     performance_name: str = 'performance'   # what the `performance` column measures, in words

@@ -226,7 +226,7 @@ def test_runs_of_one_encoder_at_different_sizes_each_get_their_own_random_baseli
 
 def test_default_protocol_scores_only_snapshots_that_learnt(setup, tmp_path):
     "Under the default min_performance the exact task scores the snapshots with performance ≥ 0.3 (in tasks with two such runs) and the table says how many; under a floor no RNN reaches it has no rows, and the table says so."
-    from rnn_weight_repr.downstream import exact_task_rows
+    from rnn_weight_repr.properties import exact_task_rows
     from rnn_weight_repr.report import evaluate_runs
     _, zoo, runs = setup
     evaluate_runs(zoo, runs[:1], tmp_path / 'eval', seeds=1, clone_samples=5, clone_rows=4, device='cpu', partitions=2, inits=1)
@@ -291,7 +291,8 @@ def test_a_leak_between_fitted_and_scored_tasks_fails(setup, monkeypatch):
 
 def test_no_task_is_fitted_and_scored_in_any_halving(tmp_path):
     "A zoo of 40 tasks (6 OOD): over many halvings each OOD row is scored once, by a predictor fitted on the train tasks and the other half only."
-    from rnn_weight_repr.downstream import FORMAL_PROPERTIES, task_ids_of, evaluated_rows, fitting_folds
+    from rnn_weight_repr.downstream import FORMAL_PROPERTIES, evaluated_rows, fitting_folds
+    from rnn_weight_repr.properties import task_ids_of
     from rnn_weight_repr.formal_zoo import spread_tasks
     zoo = generate_zoo(zoo_config('tiny', tasks=spread_tasks(40), num_runs=40, snapshot_steps=(0, 5)), tmp_path / 'zoo', device='cpu', progress=False)
     unseen, task = FORMAL_PROPERTIES[3], task_ids_of(zoo)
