@@ -298,7 +298,7 @@ def _open_reproduction(out: Path, preset: str) -> dict:
     return timings
 
 @call_parse
-def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (CI, minutes; checks the plumbing only), small (a 2-core CPU with --workers 2: formal about 125 min projected for the 5,000-step recipe, 138 measured for the 3,000-step one on 2026-12-05; mnist 29 min measured with the earlier recipe), paper (one GPU)
+def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (CI, minutes; checks the plumbing only), small (a 2-core CPU with --workers 2: formal about 151 min for the 5,000-step recipe, measured on 2026-12-05; mnist 29 min measured with the earlier recipe), paper (one GPU)
                   out: str = None,         # output folder (default: runs/PRESET)
                   tasks: str = 'formal',   # comma-separated: formal, mnist
                   device: str = None,      # cpu, cuda, … (default: a GPU if there is one)
