@@ -30,7 +30,7 @@ def test_the_tiny_report_says_its_numbers_mean_nothing(readme_workdir):
 
 
 def test_two_workers_evaluate_to_the_same_table_as_one(readme_workdir, tmp_path):
-    "rwr_eval --workers 2 (rwr_reproduce passes its --workers on) evaluates the models in two processes: the same tables, digit for digit, each model named once."
+    "rwr_eval --workers 2 (rwr_reproduce passes its --workers on) evaluates the models in two processes of one thread: the same tables, digit for digit, as one process of two threads, each model named once."
     tiny = readme_workdir / 'runs' / 'tiny' / 'formal'
     runs = [str(tiny / 'runs' / f'{name}-seed0') for name in ('interactive', 'flat')]
     quick = ['--seeds', '1', '--partitions', '2', '--inits', '2', '--resamples', '100', '--clone_samples', '10', '--min_performance', '0', '--device', 'cpu']
@@ -38,7 +38,7 @@ def test_two_workers_evaluate_to_the_same_table_as_one(readme_workdir, tmp_path)
     for workers in (1, 2):
         result = subprocess.run([BIN / 'rwr_eval', '--zoo', tiny / 'zoo', '--runs', *runs, '--out', tmp_path / f'w{workers}',
                                  '--workers', str(workers), *quick],
-                                capture_output=True, text=True, timeout=900, env={**os.environ, 'OMP_NUM_THREADS': '1'})
+                                capture_output=True, text=True, timeout=900, env={**os.environ, 'OMP_NUM_THREADS': str(3 - workers)})
         assert result.returncode == 0, result.stderr[-3000:]
         logs[workers] = result.stderr
     for table in ('results.csv', 'differences.csv'):
