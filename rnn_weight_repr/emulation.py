@@ -186,7 +186,7 @@ def _train_step(trained: nn.Module, model: EmulationModel, optimizer, zoo: Zoo, 
                 graph: 'CapturedStep | None' = None) -> tuple[Tensor, Tensor]:
     "One step on this process's share of the global batch: (loss, gradient norm), left on the device (no synchronisation). With `graph`, forward and backward are its replay."
     theta, x, target = training_batch(zoo, rows, config, batches)        # [B, P], [B, S, T, in], [B, S, T, out]
-    if model.encoder.needs_permutation_augmentation: theta = zoo.spec.random_permute(theta, batches)
+    if getattr(model.encoder, 'needs_permutation_augmentation', False): theta = zoo.spec.random_permute(theta, batches)
     for group in optimizer.param_groups: group['lr'] = learning_rate_at(step, config)
     theta, x, target = (t[rank::world].to(device, non_blocking=True) for t in (theta, x, target))
     if graph is not None: loss, norm = graph(theta, x, target)
@@ -248,13 +248,14 @@ class CapturedStep:
 
 # %% ../nbs/08b_emulation.ipynb #bc78ffb8
 def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: bool = False,
-                    progress: bool = True, amp: bool = False, cuda_graph: bool = False, stop_at: float | None = None) -> Path:
-    "Train `config.encoder` by emulation on the train split of `zoo`; writes the run folder `out` and returns it. `cuda_graph`: replay each step's forward and backward from a CUDA graph (`CapturedStep`); past `stop_at` (a `time.time()`), checkpoint after the step and raise `TimeLimitReached`."
+                    progress: bool = True, amp: bool = False, cuda_graph: bool = False, stop_at: float | None = None,
+                    encoder: nn.Module | None = None) -> Path:
+    "Train `config.encoder` (or, with `config.encoder` 'custom', the module `encoder`: see `build_model`) by emulation on the train split of `zoo`; writes the run folder `out` and returns it. `cuda_graph`: replay each step's forward and backward from a CUDA graph (`CapturedStep`); past `stop_at` (a `time.time()`), checkpoint after the step and raise `TimeLimitReached`."
     out, device = Path(out), torch.device(device) if device else default_device()
     rank, world = rank_and_world(device)   # the backend follows the device: gloo for --device cpu on a GPU machine
     if cuda_graph and (device.type != 'cuda' or world > 1):
         raise ValueError(f"cuda_graph: needs one process on a CUDA device, got {world} process(es) on {device}")
-    identity = training_identity(zoo, config)
+    identity = training_identity(zoo, config, encoder)
     _check_trainable(zoo, config, out, world)
     finished = Run.claim(out, identity, resume, zoo.path).finished if rank == 0 else None
     barrier(world)
@@ -262,7 +263,7 @@ def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: boo
     if finished: return out
 
     torch.manual_seed(config.seed)                        # the same initial model in every process
-    model = build_model(zoo.spec, config, identity['token_inputs']).to(device)
+    model = build_model(zoo.spec, config, identity['token_inputs'], encoder).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     batches = torch.Generator().manual_seed(config.seed)  # the same global batch in every process
     train_rows, held_out = _train_rows(zoo, config), {split: spread_rows(zoo.split(split), config.eval_rows) for split in ('val', 'ood')}
@@ -279,7 +280,8 @@ def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: boo
 
     trained = nn.parallel.DistributedDataParallel(model) if world > 1 else model
     graph = CapturedStep(trained, model, config, amp) if cuda_graph else None
-    bar = tqdm(range(step, config.steps), desc=config.encoder, disable=not (progress and rank == 0), leave=False)
+    name = config.encoder if encoder is None else type(encoder).__name__
+    bar = tqdm(range(step, config.steps), desc=name, disable=not (progress and rank == 0), leave=False)
     for _ in bar:
         loss, norm = _train_step(trained, model, optimizer, zoo, train_rows, config, batches, step, rank, world, device, amp, graph)
         loss_sum += loss; bad += ~torch.isfinite(loss) | ~torch.isfinite(norm)
@@ -299,7 +301,7 @@ def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: boo
             bar.close(); barrier(world)
             raise TimeLimitReached(f"{out}: stopped at the time limit after step {step} of {config.steps}, with all of it saved")
     if rank == 0:
-        plot_run(metrics, f"{config.encoder} ({config.encoder_preset})").savefig(out / 'losses.png', dpi=120)
+        plot_run(metrics, f"{config.encoder} ({config.encoder_preset})" if encoder is None else name).savefig(out / 'losses.png', dpi=120)
         (out / 'result.json').write_text(json.dumps(dict(metrics[-1], encoder=config.encoder), indent=1))
     barrier(world)
     return out

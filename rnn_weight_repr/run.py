@@ -28,10 +28,11 @@ from .zoo import Zoo
 METRIC_COLUMNS = ('step', 'train_loss', 'val_loss', 'ood_loss', 'z_gap_val', 'z_gap_ood', 'z_gap_same_step_val',
                   'z_gap_same_step_ood', 'code_spread_val', 'code_spread_ood', 'lr', 'seconds')
 
-def training_identity(zoo: Zoo, config: TrainConfig) -> dict:
-    "What makes a run this run: its settings, the zoo by content (moved, it is the same), the RNNs' shape and their inputs."
+def training_identity(zoo: Zoo, config: TrainConfig, encoder=None) -> dict:
+    "What makes a run this run: its settings, the zoo by content (moved, it is the same), the RNNs' shape and their inputs; for an encoder module of one's own (`encoder`), its class."
     token_inputs = np.asarray(zoo.sequences[:1]).dtype.kind in 'iu'
-    return dict(train=config.to_json(), zoo=zoo.fingerprint(), spec=asdict(zoo.spec), token_inputs=bool(token_inputs))
+    own = {} if encoder is None else dict(encoder_module=f"{type(encoder).__module__}.{type(encoder).__qualname__}")
+    return dict(train=config.to_json(), zoo=zoo.fingerprint(), spec=asdict(zoo.spec), token_inputs=bool(token_inputs), **own)
 
 def run_identity(out: Path) -> dict:
     "The identity in `out`/run.json, or a `ValueError` naming the file."
@@ -195,20 +196,23 @@ def plot_run(metrics: list[dict], title: str = ''):
 
 # %% ../nbs/08a_run.ipynb #812d7ce1
 @patch
-def load(self: Run, device='cpu') -> EmulationModel:
-    "The run's trained encoder + emulator, in eval mode, with `config`, `step` and `finished` set on it."
+def load(self: Run, device='cpu', encoder=None) -> EmulationModel:
+    "The run's trained encoder + emulator, in eval mode, with `config`, `step` and `finished` set on it; a run of an encoder module of one's own needs a fresh one of its class as `encoder`."
     if not (self.path / 'run.json').exists() or not (self.path / 'checkpoint.pt').exists():
         raise ValueError(f"{self.path}: not a training run: expected run.json and checkpoint.pt (written by rwr_train)")
     config, identity = self.config, self.identity
-    model = build_model(self.spec, config, identity['token_inputs'])
+    if (module := identity.get('encoder_module')) and (encoder is None or module.rsplit('.', 1)[-1] != type(encoder).__name__):
+        raise ValueError(f"{self.path}: trained an encoder module of its own ({module}); load it with Run.load(encoder=a fresh "
+                         f"{module.rsplit('.', 1)[-1]}), got {'none' if encoder is None else type(encoder).__name__}")
+    model = build_model(self.spec, config, identity['token_inputs'], encoder)
     state = self.checkpoint(device)
     model.load_state_dict(state['model'])
     model.config, model.step, model.finished = config, state['step'], self.finished
     return model.to(device).eval()
 
-def load_run(run_dir, device='cpu') -> EmulationModel:
-    "`Run(run_dir).load(device)`: the trained encoder + emulator of a run folder, in eval mode."
-    return Run(run_dir).load(device)
+def load_run(run_dir, device='cpu', encoder=None) -> EmulationModel:
+    "`Run(run_dir).load(device, encoder)`: the trained encoder + emulator of a run folder, in eval mode."
+    return Run(run_dir).load(device, encoder)
 
 # %% ../nbs/08a_run.ipynb #c5817ce1
 @patch
