@@ -45,3 +45,50 @@ def test_two_workers_evaluate_to_the_same_table_as_one(readme_workdir, tmp_path)
         assert (tmp_path / 'w2' / table).read_text() == (tmp_path / 'w1' / table).read_text(), table
     models = ['interactive', 'flat', 'random interactive', 'random flat', 'sample statistics']
     assert all(len(re.findall(rf'^{re.escape(m)}: ', logs[2], re.M)) == 1 for m in models), logs[2]
+
+
+def test_the_tiny_reproduction_reports_every_encoder_and_a_rerun_keeps_every_stage(readme_workdir, tmp_path):
+    "Chapter CLI's walk through the tiny pipeline, on the README's own run (the chapter's cells are skipped by nbdev_test: this is the same run): the report, emulation.csv, a rerun that retrains nothing, bad arguments, and an evaluation killed after its first model that keeps its time."
+    import csv, json, shutil
+    from rnn_weight_repr.cli import (EMULATION_COLUMNS, EVAL_INITS, EVAL_PARTITIONS, TINY_NOTE, emulation_rows, read_emulation_csv,
+                                     reproduce_task, run_folder, rwr_reproduce)
+    from rnn_weight_repr.console import CommandError
+    from rnn_weight_repr.downstream import Protocol
+    from rnn_weight_repr.encoders import ALL_ENCODERS
+    from rnn_weight_repr.run import read_metrics
+    import pytest
+    out = tmp_path / 'tiny'
+    shutil.copytree(readme_workdir / 'runs' / 'tiny', out)
+    report = (out / 'report.md').read_text()
+    assert all(f'| {name} | 0 |' in report for name in ALL_ENCODERS)
+    assert 'over 3 random partitions' in report and 'pool 2 initialisations' in report            # tiny's thinner protocol …
+    assert [(EVAL_PARTITIONS[p], EVAL_INITS[p]) for p in ('small', 'paper')] == [(Protocol().partitions, Protocol().inits)] * 2   # … the others keep the full one
+    assert 'exact task' in report and 'mean performance' in report and 'same-step z gap' in report and '| code spread val |' in report
+    assert TINY_NOTE in report
+    assert all((run_folder(out, 'formal', name, 0) / 'result.json').exists() for name in ALL_ENCODERS)
+    with open(out / 'formal' / 'emulation.csv') as f: emulation = list(csv.DictReader(f))
+    assert [r['encoder'] for r in emulation] == list(ALL_ENCODERS)                                 # one row per run, seed 0
+    assert list(emulation[0]) == ['encoder', 'seed', 'steps', *EMULATION_COLUMNS, 'minutes']
+    assert all(f"| {r['encoder']} | 0 | {r['steps']} | {float(r['val_loss']):.4f} |" in report for r in emulation)   # the table shows the file
+    assert abs(float(emulation[0]['val_loss']) - read_metrics(run_folder(out, 'formal', emulation[0]['encoder'], 0))[-1]['val_loss']) < 1e-9
+    assert read_emulation_csv(out / 'formal' / 'emulation.csv') == emulation_rows(out, 'formal')   # back as written, typed
+
+    before = {p: p.stat().st_mtime_ns for p in (out / 'formal' / 'runs').rglob('checkpoint.pt')}
+    rwr_reproduce(preset='tiny', out=out, device='cpu', quiet=True)
+    assert {p: p.stat().st_mtime_ns for p in (out / 'formal' / 'runs').rglob('checkpoint.pt')} == before   # nothing retrained
+    assert all(v['kept'] for k, v in json.loads((out / 'timings.json').read_text()).items() if k != 'formal/downstream')
+    for arguments, message in ((dict(tasks='audio'), 'tasks: expected'), (dict(seeds=0), 'seeds: expected a positive'),
+                               (dict(preset='small'), "holds a reproduction at preset 'tiny'")):
+        with pytest.raises(CommandError, match=re.escape(message)): rwr_reproduce(**{'preset': 'tiny', 'out': out, 'quiet': True, **arguments})
+
+    # an evaluation killed after its first model keeps the time it spent; the call that finishes the stage adds its own
+    shutil.rmtree(out / 'formal' / 'eval')
+    timings = {k: v for k, v in json.loads((out / 'timings.json').read_text()).items() if k != 'formal/downstream'}
+    def stop_after_first_model(message: str):
+        if message.startswith('  '): raise RuntimeError('killed')   # where a kill would land
+    with pytest.raises(RuntimeError, match='killed'):
+        reproduce_task('formal', 'tiny', out, timings, device='cpu', progress=False, log=stop_after_first_model)
+    first = dict(timings['formal/downstream'])
+    assert first['unfinished'] and first['seconds'] > 0
+    reproduce_task('formal', 'tiny', out, timings, device='cpu', progress=False, log=lambda m: None)
+    assert 'unfinished' not in timings['formal/downstream'] and timings['formal/downstream']['seconds'] >= first['seconds']
