@@ -1,30 +1,34 @@
 """Issue 33, step 1: the MNIST emulator with a perfect code (OracleEncoder), with no code (constant features) and with the
 interactive prober, at the recipe of nbs/results/small-mnist-now; the plan is nbs/results/mnist-oracle/plan.md.
 
-    python experiments/mnist_oracle.py --zoo runs/small-mnist/mnist/zoo --runs runs/mnist-oracle --out nbs/results/mnist-oracle --workers 2
+    python experiments/mnist_oracle.py --zoo runs/small-mnist/mnist/zoo --runs runs/mnist-oracle --out nbs/results/mnist-oracle --workers 2 --step 1
 
 Resumable: each run continues from its checkpoint when the command is given again (--time_limit MINUTES stops after the
-step at hand, saved). Writes OUT/emulation.csv (one row per run) and prints the arms' means."""
+step at hand, saved). Writes OUT/emulation-stepN.csv (one row per run of the plan's step N) and prints the arms' means."""
 import argparse, csv, json
 from concurrent.futures import as_completed
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from rnn_weight_repr.baselines import OracleEncoder
 from rnn_weight_repr.clones import clone_quality
 from rnn_weight_repr.codes import load_codes
 from rnn_weight_repr.devices import TimeLimitReached, stop_time, worker_pool
-from rnn_weight_repr.emulation import spread_rows, train_emulation
-from rnn_weight_repr.emulator import TrainConfig
+from rnn_weight_repr.emulation import spread_rows, stored_behaviour, train_emulation
+from rnn_weight_repr.emulator import TrainConfig, output_divergence
 from rnn_weight_repr.run import Run, read_metrics
 from rnn_weight_repr.zoo import Zoo
 
 KEPT = Path(__file__).resolve().parents[1] / 'nbs' / 'results' / 'small-mnist-now'
-ARMS = {'oracle': ('oracle', 'foreign'), 'constant': ('constant', 'foreign'), 'interactive': ('interactive', 'foreign'),
-        'oracle-own': ('oracle', 'own')}
-SEEDS = (0, 1)
+# arm: (code, objective, steps, seeds); step 1 of the plan at the kept recipe's 1,000 steps, step 2 at 10,000
+ARMS = {'oracle': ('oracle', 'foreign', 1000, (0, 1)), 'constant': ('constant', 'foreign', 1000, (0, 1)),
+        'interactive': ('interactive', 'foreign', 1000, (0, 1)), 'oracle-own': ('oracle', 'own', 1000, (0, 1)),
+        'oracle-own-10k': ('oracle', 'own', 10_000, (0, 1)), 'constant-own-10k': ('constant', 'own', 10_000, (0, 1)),
+        'interactive-own-10k': ('interactive', 'own', 10_000, (0,))}
+STEP = {1: ['oracle', 'constant', 'interactive', 'oracle-own'], 2: ['oracle-own-10k', 'constant-own-10k', 'interactive-own-10k']}
 
 
 def kept_recipe() -> TrainConfig:
@@ -40,8 +44,9 @@ def module_of(code: str, zoo: Zoo):
 
 
 def config_of(arm: str, seed: int) -> TrainConfig:
-    code, objective = ARMS[arm]
-    return replace(kept_recipe(), encoder='custom' if code in ('oracle', 'constant') else code, objective=objective, seed=seed)
+    code, objective, steps, _ = ARMS[arm]
+    return replace(kept_recipe(), encoder='custom' if code in ('oracle', 'constant') else code, objective=objective, steps=steps,
+                   seed=seed, checkpoint_every=500 if steps <= 1000 else 1000)
 
 
 def train(arm: str, seed: int, zoo_path: str, runs: str, stop_at) -> tuple[str, int, bool]:
@@ -53,20 +58,26 @@ def train(arm: str, seed: int, zoo_path: str, runs: str, stop_at) -> tuple[str, 
     return arm, seed, True
 
 
-def clones(zoo: Zoo, run: Path, code: str, rows: np.ndarray) -> tuple[float, float]:
-    "Mean accuracy on the stored digits of the clones and of the classifiers, over `rows`."
+def clones(zoo: Zoo, run: Path, code: str, rows: np.ndarray) -> dict[str, float]:
+    "Over `rows`: mean accuracy on the stored digits of the clones and of the classifiers, and the TV between them at the last of the 50 steps (the class read off the classifier)."
     model = Run(run).load(encoder=module_of(code, zoo))
     clone, original = clone_quality(model, zoo, rows)
-    return float(np.mean(clone)), float(np.mean(original))
+    with torch.no_grad():
+        theta, x, target = stored_behaviour(zoo, rows, 0)
+        tv = output_divergence(model(theta, x), target, 'tv')                        # [R, T]
+    return dict(clone_accuracy_val=float(np.mean(clone)), rnn_accuracy_val=float(np.mean(original)),
+                val_tv_last_step=float(tv[:, -1].mean()), val_tv_all_steps=float(tv.mean()))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--zoo', required=True); parser.add_argument('--runs', required=True); parser.add_argument('--out', required=True)
     parser.add_argument('--workers', type=int, default=1); parser.add_argument('--time_limit', type=float)
+    parser.add_argument('--step', type=int, default=1, choices=sorted(STEP), help="the plan's step: its arms")
     args = parser.parse_args()
     zoo, stop_at = Zoo.load(args.zoo), stop_time(args.time_limit)
-    jobs = sorted([(arm, seed) for arm in ARMS for seed in SEEDS], key=lambda job: job[0] != 'interactive')   # longest first
+    arms = STEP[args.step]
+    jobs = sorted([(arm, seed) for arm in arms for seed in ARMS[arm][3]], key=lambda job: (-ARMS[job[0]][2], ARMS[job[0]][0] != 'interactive'))   # longest first
     with worker_pool(args.workers) as pool:
         futures = [pool.submit(train, arm, seed, args.zoo, args.runs, stop_at) for arm, seed in jobs]
         unfinished = [f.result()[:2] for f in as_completed(futures) if not f.result()[2]]
@@ -77,17 +88,17 @@ def main():
     for arm, seed in sorted(jobs):
         run = Path(args.runs) / f'{arm}-seed{seed}'
         last = read_metrics(run)[-1]
-        clone, rnn = clones(zoo, run, ARMS[arm][0], rows)
         table.append(dict(arm=arm, code=ARMS[arm][0], objective=ARMS[arm][1], seed=seed, steps=last['step'], val_tv=last['val_loss'],
-                          ood_tv=last['ood_loss'], clone_accuracy_val=clone, rnn_accuracy_val=rnn, minutes=last['seconds'] / 60))
-    with open(out / 'emulation.csv', 'w', newline='') as f:
+                          ood_tv=last['ood_loss'], **clones(zoo, run, ARMS[arm][0], rows), minutes=last['seconds'] / 60))
+    with open(out / f'emulation-step{args.step}.csv', 'w', newline='') as f:
         writer = csv.DictWriter(f, list(table[0])); writer.writeheader(); writer.writerows(table)
     print(f"zoo {zoo.path} (fingerprint {zoo.fingerprint()}); recipe {json.dumps(kept_recipe().to_json())}")
-    print(f"{'arm':12} {'val TV':>16} {'OOD TV':>16} {'clone acc val':>16} {'RNN acc val':>12}")
-    for arm in ARMS:
+    print(f"{'arm':20} {'val TV':>20} {'OOD TV':>20} {'val TV last step':>20} {'clone acc val':>20} {'RNN acc val':>12}")
+    for arm in arms:
         mine = [r for r in table if r['arm'] == arm]
         cell = lambda key: f"{np.mean([r[key] for r in mine]):.3f} ({'/'.join(f'{r[key]:.3f}' for r in mine)})"
-        print(f"{arm:12} {cell('val_tv'):>16} {cell('ood_tv'):>16} {cell('clone_accuracy_val'):>16} {np.mean([r['rnn_accuracy_val'] for r in mine]):12.3f}")
+        print(f"{arm:20} {cell('val_tv'):>20} {cell('ood_tv'):>20} {cell('val_tv_last_step'):>20} {cell('clone_accuracy_val'):>20} "
+              f"{np.mean([r['rnn_accuracy_val'] for r in mine]):12.3f}")
 
 
 if __name__ == '__main__':
