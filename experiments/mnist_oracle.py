@@ -4,12 +4,15 @@ interactive prober, at the recipe of nbs/results/small-mnist-now; the plan is nb
     python experiments/mnist_oracle.py --zoo runs/small-mnist/mnist/zoo --runs runs/mnist-oracle --out nbs/results/mnist-oracle --workers 2 --step 1
 
 Resumable: each run continues from its checkpoint when the command is given again (--time_limit MINUTES stops after the
-step at hand, saved). Writes OUT/emulation-stepN.csv (one row per run of the plan's step N) and prints the arms' means."""
+step at hand, saved). Writes OUT/emulation-stepN.csv (one row per run of the plan's step N), OUT/curves-stepN.csv and .png (validation TV at each logged step) and prints the arms' means."""
 import argparse, csv, json
 from concurrent.futures import as_completed
 from dataclasses import replace
 from pathlib import Path
 
+import matplotlib
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
@@ -28,6 +31,7 @@ ARMS = {'oracle': ('oracle', 'foreign', 1000, (0, 1)), 'constant': ('constant', 
         'interactive': ('interactive', 'foreign', 1000, (0, 1)), 'oracle-own': ('oracle', 'own', 1000, (0, 1)),
         'oracle-own-10k': ('oracle', 'own', 10_000, (0, 1)), 'constant-own-10k': ('constant', 'own', 10_000, (0, 1)),
         'interactive-own-10k': ('interactive', 'own', 10_000, (0,))}
+COLOURS = {'oracle': 'tab:green', 'constant': 'tab:gray', 'interactive': 'tab:blue'}
 STEP = {1: ['oracle', 'constant', 'interactive', 'oracle-own'], 2: ['oracle-own-10k', 'constant-own-10k', 'interactive-own-10k']}
 
 
@@ -92,6 +96,18 @@ def main():
                           ood_tv=last['ood_loss'], **clones(zoo, run, ARMS[arm][0], rows), minutes=last['seconds'] / 60))
     with open(out / f'emulation-step{args.step}.csv', 'w', newline='') as f:
         writer = csv.DictWriter(f, list(table[0])); writer.writeheader(); writer.writerows(table)
+    curves = [dict(arm=arm, seed=seed, step=m['step'], val_tv=m['val_loss'], ood_tv=m['ood_loss'])
+              for arm, seed in sorted(jobs) for m in read_metrics(Path(args.runs) / f'{arm}-seed{seed}')]
+    with open(out / f'curves-step{args.step}.csv', 'w', newline='') as f:
+        writer = csv.DictWriter(f, list(curves[0])); writer.writeheader(); writer.writerows(curves)
+    figure, axis = plt.subplots(figsize=(6.5, 4))
+    for arm in arms:
+        for seed in ARMS[arm][3]:
+            mine = [c for c in curves if c['arm'] == arm and c['seed'] == seed]
+            axis.plot([c['step'] for c in mine], [c['val_tv'] for c in mine], color=COLOURS[ARMS[arm][0]], alpha=0.9 - 0.4 * seed,
+                      label=f"{ARMS[arm][0]} ({ARMS[arm][1]}), seed {seed}")
+    axis.set(xlabel='emulation step', ylabel='validation TV (mean over the 50 steps)', title='MNIST emulation with a perfect, no or a learnt code')
+    axis.legend(fontsize=8); figure.tight_layout(); figure.savefig(out / f'curves-step{args.step}.png', dpi=100)
     print(f"zoo {zoo.path} (fingerprint {zoo.fingerprint()}); recipe {json.dumps(kept_recipe().to_json())}")
     print(f"{'arm':20} {'val TV':>20} {'OOD TV':>20} {'val TV last step':>20} {'clone acc val':>20} {'RNN acc val':>12}")
     for arm in arms:

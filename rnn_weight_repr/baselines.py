@@ -7,6 +7,8 @@ __all__ = ['BEHAVIOURAL', 'BEHAVIOURAL_TEXT', 'string_statistics', 'SampleStatis
            'truth_features', 'OracleEncoder']
 
 # %% ../nbs/09a_baselines.ipynb #de81bf19
+import hashlib
+
 import numpy as np
 import torch
 from torch import Tensor, nn
@@ -108,16 +110,17 @@ def behavioural_baseline(zoo) -> nn.Module:
 
 # %% ../nbs/09a_baselines.ipynb #0d1db7af
 def truth_features(zoo) -> np.ndarray:
-    "What an oracle knows of each snapshot [N, F] (float32), each column standardised over the zoo: the task in the paper's label form (`task_features`), the training step (log), every regression property and every classification property (one-hot) of the zoo's kind."
+    "What an oracle knows of each snapshot [N, F] (float32): the task in the paper's label form (`task_features`), the training step (log), every regression property and every classification property (one-hot) of the zoo's kind; each column standardised with the train split's mean and spread, and the columns that do not vary over the train split left out."
     columns = [task_features(zoo), np.log1p(np.asarray(zoo.steps, np.float64))[:, None]]
     for prop in properties(zoo):
         if isinstance(prop, RegressionProperty): columns.append(np.asarray(prop.targets(zoo), np.float64)[:, None])
         elif isinstance(prop, ClassificationProperty):
             index = np.unique(prop.targets(zoo), return_inverse=True)[1].reshape(-1)
             columns.append(np.eye(index.max() + 1)[index])
-    features = np.concatenate(columns, 1)
-    spread = np.nanstd(features, 0)
-    return np.nan_to_num((features - np.nanmean(features, 0)) / np.where(spread > 0, spread, 1)).astype(np.float32)
+    features, train = np.concatenate(columns, 1), zoo.split('train')
+    spread = np.nanstd(features[train], 0)
+    learnt = spread > 1e-12                   # e.g. the one-hot of an angle no train RNN has: nothing to learn its weight from
+    return np.nan_to_num((features[:, learnt] - np.nanmean(features[train][:, learnt], 0)) / spread[learnt]).astype(np.float32)
 
 class OracleEncoder(nn.Module):
     "A code from the truth, not the weights: each weight vector [P] is found in `zoo` by its exact bytes, and its snapshot's `features` [N, F] (default `truth_features`) mapped linearly to `code_size` numbers."
@@ -134,6 +137,7 @@ class OracleEncoder(nn.Module):
                 raise ValueError(f"{zoo.path}: snapshots {first} and {row} have the same weights but not the same truth; an oracle cannot tell them apart")
         self.register_buffer('features', torch.from_numpy(features), persistent=False)   # rebuilt from the zoo, not saved
         self.linear = nn.Linear(features.shape[1], code_size)
+        self.settings = dict(features=hashlib.sha256(features.tobytes()).hexdigest()[:16], code_size=code_size)   # in a run's identity
 
     @staticmethod
     def _key(theta: np.ndarray) -> bytes: return theta.tobytes()

@@ -29,9 +29,10 @@ METRIC_COLUMNS = ('step', 'train_loss', 'val_loss', 'ood_loss', 'z_gap_val', 'z_
                   'z_gap_same_step_ood', 'code_spread_val', 'code_spread_ood', 'lr', 'seconds')
 
 def training_identity(zoo: Zoo, config: TrainConfig, encoder=None) -> dict:
-    "What makes a run this run: its settings, the zoo by content (moved, it is the same), the RNNs' shape and their inputs; for an encoder module of one's own (`encoder`), its class."
+    "What makes a run this run: its settings, the zoo by content (moved, it is the same), the RNNs' shape and their inputs; for an encoder module of one's own (`encoder`), its class and its `settings` (a dict, where it has them)."
     token_inputs = np.asarray(zoo.sequences[:1]).dtype.kind in 'iu'
-    own = {} if encoder is None else dict(encoder_module=f"{type(encoder).__module__}.{type(encoder).__qualname__}")
+    own = {} if encoder is None else dict(encoder_module=f"{type(encoder).__module__}.{type(encoder).__qualname__}",
+                                          **({'encoder_settings': encoder.settings} if hasattr(encoder, 'settings') else {}))
     return dict(train=config.to_json(), zoo=zoo.fingerprint(), spec=asdict(zoo.spec), token_inputs=bool(token_inputs), **own)
 
 def run_identity(out: Path) -> dict:
