@@ -1,7 +1,15 @@
 """Every code block of the README (generated from nbs/index.ipynb) runs as written after the README's first command."""
-import os, re, subprocess, sys
+import csv, json, os, re, shutil, subprocess, sys
+
+import pytest
 
 from conftest import BIN, ROOT, readme_first_command
+from rnn_weight_repr.cli import (EMULATION_COLUMNS, EVAL_INITS, EVAL_PARTITIONS, TINY_NOTE, emulation_rows, read_emulation_csv,
+                                 reproduce_task, run_folder, rwr_reproduce)
+from rnn_weight_repr.console import CommandError
+from rnn_weight_repr.downstream import Protocol
+from rnn_weight_repr.encoders import ALL_ENCODERS
+from rnn_weight_repr.run import read_metrics
 
 
 def python_blocks(text: str) -> list[str]:
@@ -49,14 +57,6 @@ def test_two_workers_evaluate_to_the_same_table_as_one(readme_workdir, tmp_path)
 
 def test_the_tiny_reproduction_reports_every_encoder_and_a_rerun_keeps_every_stage(readme_workdir, tmp_path):
     "Chapter CLI's walk through the tiny pipeline, on the README's own run (the chapter's cells are skipped by nbdev_test: this is the same run): the report, emulation.csv, a rerun that retrains nothing, bad arguments, and an evaluation killed after its first model that keeps its time."
-    import csv, json, shutil
-    from rnn_weight_repr.cli import (EMULATION_COLUMNS, EVAL_INITS, EVAL_PARTITIONS, TINY_NOTE, emulation_rows, read_emulation_csv,
-                                     reproduce_task, run_folder, rwr_reproduce)
-    from rnn_weight_repr.console import CommandError
-    from rnn_weight_repr.downstream import Protocol
-    from rnn_weight_repr.encoders import ALL_ENCODERS
-    from rnn_weight_repr.run import read_metrics
-    import pytest
     out = tmp_path / 'tiny'
     shutil.copytree(readme_workdir / 'runs' / 'tiny', out)
     report = (out / 'report.md').read_text()
