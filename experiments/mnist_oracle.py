@@ -21,18 +21,25 @@ from rnn_weight_repr.clones import clone_quality
 from rnn_weight_repr.codes import load_codes
 from rnn_weight_repr.devices import TimeLimitReached, stop_time, worker_pool
 from rnn_weight_repr.emulation import spread_rows, stored_behaviour, train_emulation
-from rnn_weight_repr.emulator import TrainConfig, output_divergence
+from rnn_weight_repr.emulator import TrainConfig, output_divergence, train_config
 from rnn_weight_repr.run import Run, read_metrics
 from rnn_weight_repr.zoo import Zoo
 
 KEPT = Path(__file__).resolve().parents[1] / 'nbs' / 'results' / 'small-mnist-now'
-# arm: (code, objective, steps, seeds); step 1 of the plan at the kept recipe's 1,000 steps, step 2 at 10,000
+# arm: (code, objective, steps, seeds[, rate]); step 1 of the plan at the kept recipe's 1,000 steps, step 2 at 10,000, step 3
+# the `small` preset's length and rate against the kept recipe's rate (1e-3, cosine) at 5,000 and 3,000 steps
 ARMS = {'oracle': ('oracle', 'foreign', 1000, (0, 1)), 'constant': ('constant', 'foreign', 1000, (0, 1)),
         'interactive': ('interactive', 'foreign', 1000, (0, 1)), 'oracle-own': ('oracle', 'own', 1000, (0, 1)),
         'oracle-own-10k': ('oracle', 'own', 10_000, (0, 1)), 'constant-own-10k': ('constant', 'own', 10_000, (0, 1)),
-        'interactive-own-10k': ('interactive', 'own', 10_000, (0,))}
+        'interactive-own-10k': ('interactive', 'own', 10_000, (0,)),
+        'interactive-5k-small-rate': ('interactive', 'own', 5000, (0, 1), 'small'), 'interactive-5k': ('interactive', 'own', 5000, (0, 1)),
+        'interactive-3k': ('interactive', 'own', 3000, (0, 1)), 'oracle-5k': ('oracle', 'own', 5000, (0, 1)),
+        'oracle-3k': ('oracle', 'own', 3000, (0, 1))}
+RATES = {'kept': {}, 'small': dict(lr=train_config('small').lr, lr_schedule=train_config('small').lr_schedule,
+                                   warmup_steps=train_config('small').warmup_steps)}
 COLOURS = {'oracle': 'tab:green', 'constant': 'tab:gray', 'interactive': 'tab:blue'}
-STEP = {1: ['oracle', 'constant', 'interactive', 'oracle-own'], 2: ['oracle-own-10k', 'constant-own-10k', 'interactive-own-10k']}
+STEP = {1: ['oracle', 'constant', 'interactive', 'oracle-own'], 2: ['oracle-own-10k', 'constant-own-10k', 'interactive-own-10k'],
+        3: ['interactive-5k-small-rate', 'interactive-5k', 'interactive-3k', 'oracle-5k', 'oracle-3k']}
 
 
 def kept_recipe() -> TrainConfig:
@@ -48,9 +55,9 @@ def module_of(code: str, zoo: Zoo):
 
 
 def config_of(arm: str, seed: int) -> TrainConfig:
-    code, objective, steps, _ = ARMS[arm]
+    code, objective, steps, _, *rate = ARMS[arm]
     return replace(kept_recipe(), encoder='custom' if code in ('oracle', 'constant') else code, objective=objective, steps=steps,
-                   seed=seed, checkpoint_every=500 if steps <= 1000 else 1000)
+                   seed=seed, checkpoint_every=500 if steps <= 1000 else 1000, **RATES[rate[0] if rate else 'kept'])
 
 
 def train(arm: str, seed: int, zoo_path: str, runs: str, stop_at) -> tuple[str, int, bool]:
@@ -101,11 +108,12 @@ def main():
     with open(out / f'curves-step{args.step}.csv', 'w', newline='') as f:
         writer = csv.DictWriter(f, list(curves[0])); writer.writeheader(); writer.writerows(curves)
     figure, axis = plt.subplots(figsize=(6.5, 4))
-    for arm in arms:
+    for number, arm in enumerate(arms):
         for seed in ARMS[arm][3]:
             mine = [c for c in curves if c['arm'] == arm and c['seed'] == seed]
-            axis.plot([c['step'] for c in mine], [c['val_tv'] for c in mine], color=COLOURS[ARMS[arm][0]], alpha=0.9 - 0.4 * seed,
-                      label=f"{ARMS[arm][0]} ({ARMS[arm][1]}), seed {seed}")
+            colour = COLOURS[ARMS[arm][0]] if args.step < 3 else f'C{number}'
+            axis.plot([c['step'] for c in mine], [c['val_tv'] for c in mine], color=colour, alpha=0.9 - 0.4 * seed,
+                      label=f"{arm if args.step == 3 else ARMS[arm][0]} ({ARMS[arm][1]}), seed {seed}")
     axis.set(xlabel='emulation step', ylabel='validation TV (mean over the 50 steps)', title='MNIST emulation with a perfect, no or a learnt code')
     axis.legend(fontsize=8); figure.tight_layout(); figure.savefig(out / f'curves-step{args.step}.png', dpi=100)
     print(f"zoo {zoo.path} (fingerprint {zoo.fingerprint()}); recipe {json.dumps(kept_recipe().to_json())}")
