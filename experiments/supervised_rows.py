@@ -7,7 +7,7 @@ from pathlib import Path
 from fastcore.script import call_parse
 
 from rnn_weight_repr.codes import load_codes, save_codes
-from rnn_weight_repr.report import add_supervised
+from rnn_weight_repr.recompute import add_supervised
 from rnn_weight_repr.zoo import Zoo
 
 

@@ -25,9 +25,9 @@ def run(script, *args, installed=False):
     "Run a console script on `args`: in this process through its entry point (fast), or the installed script."
     if installed:
         return subprocess.run([BIN / script, *map(str, args)], env=ENV, capture_output=True, text=True, timeout=600)
-    from rnn_weight_repr import cli, emulation, report
+    from rnn_weight_repr import cli, emulation, recompute, report
     entry = {'rwr_zoo': cli.zoo_script, 'rwr_train': emulation.train_script, 'rwr_eval': report.eval_script,
-             'rwr_recompute': report.recompute_script, 'rwr_reproduce': cli.reproduce_script}[script]
+             'rwr_recompute': recompute.recompute_script, 'rwr_reproduce': cli.reproduce_script}[script]
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         try: status = entry([str(a) for a in args])
@@ -101,9 +101,9 @@ def nan_zoo(zoo, folder: Path, rows=(7,)) -> Path:
 def test_help_shows_every_default(script):
     result = run(script, '--help', installed=script == 'rwr_zoo')
     assert result.returncode == 0, result.stderr
-    from rnn_weight_repr import cli, console, report
+    from rnn_weight_repr import cli, console, recompute, report
     func = {'rwr_zoo': cli.rwr_zoo, 'rwr_train': emulation.rwr_train, 'rwr_eval': report.rwr_eval,
-            'rwr_recompute': report.rwr_recompute, 'rwr_reproduce': cli.rwr_reproduce}[script]
+            'rwr_recompute': recompute.rwr_recompute, 'rwr_reproduce': cli.rwr_reproduce}[script]
     parser = console.script_parser(func, ('kind',) if script == 'rwr_zoo' else ())
     for action in parser._actions:
         if action.option_strings and not action.required and action.dest != 'help':

@@ -265,7 +265,7 @@ def test_seeds_of_one_encoder_are_pooled_and_baselines_have_several_inits(setup,
 
 def test_kept_codes_recompute_the_tables_of_the_command(evaluated, tmp_path):
     "The codes.npz that rwr_eval writes gives its three tables again, byte for byte, without the zoo or the runs."
-    from rnn_weight_repr.report import recompute_results
+    from rnn_weight_repr.recompute import recompute_results
     out, _, _ = evaluated
     copy = shutil.copy(out / 'codes.npz', tmp_path / 'codes.npz')            # alone, elsewhere
     recompute_results(copy, tmp_path / 'again')
@@ -312,7 +312,7 @@ def test_no_task_is_fitted_and_scored_in_any_halving(tmp_path):
 
 def test_supervised_rows_beside_the_pretrained_ones(setup, tmp_path, capsys):
     "rwr_eval --supervised_steps: each encoder also trained end to end on the offsets; its row has the paper's protocol only, is paired with the pretrained row, and its per-row scores are kept for the recomputation."
-    from rnn_weight_repr.report import recompute_results
+    from rnn_weight_repr.recompute import recompute_results
     _, zoo, runs = setup
     out = tmp_path / 'eval'
     status, _, err = call_rwr_eval(capsys, zoo=str(zoo.path), runs=[str(r) for r in runs], out=str(out), seeds=1, clone_samples=5,

@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 
 from rnn_weight_repr.codes import load_codes, save_codes
-from rnn_weight_repr.report import recompute_results
+from rnn_weight_repr.recompute import recompute_results
 
 RESULTS = Path(__file__).resolve().parents[1] / 'nbs' / 'results'
 # (evaluation, rows recomputed[, changes to the recorded protocol]): a trained or behavioural row, and the constant guess
