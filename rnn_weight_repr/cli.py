@@ -144,7 +144,7 @@ def reproduce_task(kind: str, preset: str, out: Path, timings: dict, device=None
     zoo = _stage(timings, f'{kind}/zoo', (zoo_dir / 'manifest.json').exists(),
                  lambda: generate_zoo(reproduction_zoo_config(kind, preset, mnist_root), zoo_dir, device=device, workers=workers, progress=progress,
                                       stop_at=stop_at), save)
-    jobs = [(train_config(preset, encoder=name, seed=seed), run_folder(out, kind, name, seed))
+    jobs = [(train_config(preset, ZOO_KINDS[kind], encoder=name, seed=seed), run_folder(out, kind, name, seed))
             for seed in range(EMULATION_SEEDS[preset]) for name in ALL_ENCODERS]
     runs = [run for _, run in jobs]                                             # the report's order: the encoders', seed by seed
     jobs = sorted(jobs, key=lambda job: -EMULATION_CPU_MINUTES.get(job[0].encoder, 0))   # longest first: no worker waits on a late long run

@@ -327,9 +327,11 @@ def rwr_train(zoo: str,                                      # zoo folder (rwr_z
     "Train an encoder by emulation on a zoo's train split."
     with one_line_errors('rwr_train', again='run the same command with --resume to continue'):
         out, device = check_out_folder(out), check_device(device)
-        config = train_config(preset, encoder=encoder, steps=steps, batch_size=batch_size, lr=lr, loss=loss, objective=objective, seed=seed)
+        zoo = Zoo.load(zoo)
+        config = train_config(preset, zoo.kind_rules, encoder=encoder, steps=steps, batch_size=batch_size, lr=lr, loss=loss,
+                              objective=objective, seed=seed)   # the preset as the zoo's kind has it
         stop_at = stop_time(time_limit)
-        try: run = train_emulation(Zoo.load(zoo), config, out, device=device, resume=resume, progress=not quiet, amp=amp,
+        try: run = train_emulation(zoo, config, out, device=device, resume=resume, progress=not quiet, amp=amp,
                                    cuda_graph=cuda_graph, stop_at=stop_at)
         except TrainingDiverged as e: raise CommandError(f"rwr_train: {e}", status=3) from None
     if int(os.environ.get('RANK', '0')) == 0:

@@ -151,10 +151,11 @@ TRAIN_PRESETS = {
     'paper': dict(),
 }
 
-def train_config(preset: str = 'tiny', **overrides) -> TrainConfig:
-    "The `TrainConfig` of a preset (`tiny`, `small`, `paper`), with any field overridden."
+def train_config(preset: str = 'tiny', kind=None, **overrides) -> TrainConfig:
+    "The `TrainConfig` of a preset (`tiny`, `small`, `paper`) for a zoo of `kind` (a `ZooKind`: its own settings at this preset, `kind.train_presets`), with any field overridden."
     if preset not in TRAIN_PRESETS: raise ValueError(f"preset: expected one of {list(TRAIN_PRESETS)}, got {preset!r}")
-    return TrainConfig(**{**TRAIN_PRESETS[preset], **{k: v for k, v in overrides.items() if v is not None}})
+    own = kind.train_presets.get(preset, {}) if kind is not None else {}
+    return TrainConfig(**{**TRAIN_PRESETS[preset], **own, **{k: v for k, v in overrides.items() if v is not None}})
 
 def build_model(spec: LSTMSpec, config: TrainConfig, token_inputs: bool = True, encoder: nn.Module | None = None) -> EmulationModel:
     "A fresh encoder (by name, preset and sizes) with its emulator, as `config` says; with `config.encoder` 'custom', the module `encoder` (weight vectors [B, P] → codes [B, `config.code_size`]) in its place."

@@ -67,6 +67,7 @@ class ZooKind:
     derived_facts: dict = field(default_factory=dict)   # property name → (snapshot table → its value per row), for facts not stored as a column
     title: str = ''             # how reports name the kind ('Formal languages')
     performance_name: str = 'performance'   # what the `performance` column measures, in words
+    train_presets: dict = field(default_factory=dict)   # emulation preset → the `TrainConfig` fields this kind is trained with instead of the preset's
 
     def __repr__(self): return f"ZooKind({self.name!r})"
 
