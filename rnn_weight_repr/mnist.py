@@ -305,5 +305,6 @@ MNIST_KIND = ZooKind(
                 ('weight_decay', 'classification', 'accuracy'), ('unseen_angle', 'angle', 'error °', 'tasks')),
     derived_facts={'generalisation_gap': generalisation_gap}, task_features=angle_features,
     title='Sequential MNIST', performance_name='mean eval accuracy',
+    train_presets={'small': dict(lr=1e-3, lr_schedule='cosine')},   # chosen on validation (Results chapter, issue 33's step 3)
     check_inputs=lambda config: load_mnist(config.mnist_root, config.download),
     inputs_of=lambda config: f"MNIST from {mnist_root(config.mnist_root) / 'MNIST' / 'raw'}")
