@@ -23,7 +23,8 @@ from rnn_weight_repr.downstream import bootstrap_weights, embed_zoo, summarise
 from rnn_weight_repr.properties import OffsetsPredictor, learnt_rows, task_ids_of
 from rnn_weight_repr.encoders import InteractiveProber, NonInteractiveProber
 from rnn_weight_repr.encoding import pretrained_folder, read_pretrained
-from rnn_weight_repr.zoo import Zoo, generate_zoo, zoo_config
+from rnn_weight_repr.generate import generate_zoo
+from rnn_weight_repr.zoo import Zoo, zoo_config
 
 TASKS_OF_SMALL = len(zoo_config('small').tasks)          # one run of each
 ENCODER_ROWS = ('interactive (pretrained)', 'noninteractive (pretrained)', 'interactive (untrained)')   # the rows beside behaviour

@@ -29,7 +29,8 @@ from .emulation import train_emulation
 from .encoders import ALL_ENCODERS
 from .report import evaluate_runs
 from .kinds import ZOO_KINDS
-from .zoo import Zoo, generate_zoo, zoo_config
+from .generate import generate_zoo
+from .zoo import Zoo, zoo_config
 
 # %% ../nbs/10_cli.ipynb #e72e6725
 def summarize_zoo(zoo: Zoo) -> str:

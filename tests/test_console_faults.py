@@ -14,7 +14,8 @@ from rnn_weight_repr.report import check_run
 from rnn_weight_repr.emulator import train_config
 from rnn_weight_repr.run import read_metrics
 from rnn_weight_repr.emulation import TrainingDiverged, train_emulation
-from rnn_weight_repr.zoo import Zoo, generate_zoo, zoo_config
+from rnn_weight_repr.generate import generate_zoo
+from rnn_weight_repr.zoo import Zoo, zoo_config
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, 'PYTHONUNBUFFERED': '1', 'OMP_NUM_THREADS': '1'}

@@ -8,7 +8,8 @@ import pytest
 
 from rnn_weight_repr.emulator import train_config
 from rnn_weight_repr.emulation import train_emulation
-from rnn_weight_repr.zoo import generate_zoo, zoo_config
+from rnn_weight_repr.generate import generate_zoo
+from rnn_weight_repr.zoo import zoo_config
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, 'PYTHONUNBUFFERED': '1', 'OMP_NUM_THREADS': '1'}

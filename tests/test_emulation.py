@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from rnn_weight_repr.run import load_run, read_metrics
-from rnn_weight_repr.zoo import generate_zoo, zoo_config
+from rnn_weight_repr.generate import generate_zoo
+from rnn_weight_repr.zoo import zoo_config
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, 'PYTHONUNBUFFERED': '1', 'OMP_NUM_THREADS': '1'}

@@ -15,7 +15,8 @@ from rnn_weight_repr.emulator import Emulator, train_config
 from rnn_weight_repr.run import read_metrics
 from rnn_weight_repr.emulation import train_emulation
 from rnn_weight_repr.lstm import LSTMSpec
-from rnn_weight_repr.zoo import generate_zoo, zoo_config
+from rnn_weight_repr.generate import generate_zoo
+from rnn_weight_repr.zoo import zoo_config
 
 pytestmark = [pytest.mark.gpu, pytest.mark.skipif(not torch.cuda.is_available(), reason='needs CUDA')]
 

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from rnn_weight_repr.downstream import evaluated_rows, property_named
-from rnn_weight_repr.zoo import generate_zoo, zoo_config
+from rnn_weight_repr.generate import generate_zoo
+from rnn_weight_repr.zoo import zoo_config
 
 spec = importlib.util.spec_from_file_location('supervised_budget', Path(__file__).parents[1] / 'experiments' / 'supervised_budget.py')
 budget = importlib.util.module_from_spec(spec); spec.loader.exec_module(budget)

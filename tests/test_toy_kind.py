@@ -13,7 +13,8 @@ from rnn_weight_repr.run import load_run
 from rnn_weight_repr.emulation import train_emulation
 from rnn_weight_repr.kinds import ZOO_KINDS, register_kind
 from rnn_weight_repr.lstm import LSTMSpec
-from rnn_weight_repr.zoo import Zoo, ZooConfig, export_released, generate_zoo, zoo_config
+from rnn_weight_repr.generate import generate_zoo
+from rnn_weight_repr.zoo import Zoo, ZooConfig, export_released, zoo_config
 from rnn_weight_repr.zoo_kind import ZooKind, run_generator
 
 VOCAB, LENGTH = 4, 8          # token ids 0..3, stored sequences of 8 tokens

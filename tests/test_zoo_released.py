@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from rnn_weight_repr.languages import BOS, EOS
-from rnn_weight_repr.zoo import Zoo, ZooError, export_released, generate_zoo, zoo_config
+from rnn_weight_repr.generate import generate_zoo
+from rnn_weight_repr.zoo import Zoo, ZooError, export_released, zoo_config
 
 
 @pytest.fixture(scope='module')

@@ -52,7 +52,7 @@ fi
 
 stage check.txt 140 bash -c "cat '$scratch/device.txt'; python3 -m pytest -q -m gpu -rfE --durations=10 tests"
 zoo=$scratch/zoo
-stage zoo.txt 30 python3 -c "from rnn_weight_repr.zoo import generate_zoo, zoo_config; print(generate_zoo($zoo_config, '$zoo', device='$device', progress=False))"
+stage zoo.txt 30 python3 -c "from rnn_weight_repr.generate import generate_zoo; from rnn_weight_repr.zoo import zoo_config; print(generate_zoo($zoo_config, '$zoo', device='$device', progress=False))"
 if [ -f "$zoo/manifest.json" ]; then   # a zoo stage cut by its cap leaves no zoo: say so once instead of a traceback
   stage sharing.txt 80 python3 experiments/gpu_sharing.py --zoo "$zoo" --out "$scratch/sharing" --steps $sharing_steps --device $device --preset $bench_preset
 else
