@@ -72,3 +72,16 @@ def test_no_module_imports_another_modules_private_names():
     private = sorted(f"{p.stem} imports {name} from {module}" for p in PACKAGE.glob('*.py') if p.stem != '_modidx'
                      for module, name in package_imports(p) if name.startswith('_') and not name.startswith('__') and module != p.stem)
     assert not private, private
+
+
+def too_long(folder: Path, limit: int = 450) -> list[str]:
+    "The modules of `folder` longer than `limit` lines (nbdev's generated index left out): a module that long holds more than one idea."
+    return sorted(f"{p.name}: {n} lines" for p in folder.glob('*.py') if p.stem != '_modidx'
+                  and (n := len(p.read_text().splitlines())) > limit)
+
+
+def test_no_module_is_over_450_lines(tmp_path):
+    (tmp_path / 'long.py').write_text('x = 1\n' * 451); (tmp_path / 'short.py').write_text('x = 1\n' * 450)
+    assert too_long(tmp_path) == ['long.py: 451 lines']                         # the check can fail
+    assert len(list(PACKAGE.glob('*.py'))) > 20
+    assert not too_long(PACKAGE), too_long(PACKAGE)
