@@ -1,4 +1,4 @@
-"""Issue 33, step 1: the MNIST emulator with a perfect code (OracleEncoder), with no code (constant features) and with the
+"""Issue 33, steps 1 to 5: the MNIST emulator with a perfect code (OracleEncoder), with no code (constant features) and with the
 interactive prober, at the recipe of nbs/results/small-mnist-now; the plan is nbs/results/mnist-oracle/plan.md.
 
     python experiments/mnist_oracle.py --zoo runs/small-mnist/mnist/zoo --runs runs/mnist-oracle --out nbs/results/mnist-oracle --workers 2 --step 1
@@ -34,12 +34,16 @@ ARMS = {'oracle': ('oracle', 'foreign', 1000, (0, 1)), 'constant': ('constant', 
         'interactive-own-10k': ('interactive', 'own', 10_000, (0,)),
         'interactive-5k-small-rate': ('interactive', 'own', 5000, (0, 1), 'small'), 'interactive-5k': ('interactive', 'own', 5000, (0, 1)),
         'interactive-3k': ('interactive', 'own', 3000, (0, 1)), 'oracle-5k': ('oracle', 'own', 5000, (0, 1)),
-        'oracle-3k': ('oracle', 'own', 3000, (0, 1))}
+        'oracle-3k': ('oracle', 'own', 3000, (0, 1)),
+        'interactive-5k-probes50': ('interactive', 'own', 5000, (0, 1))}
+SIZES = {'interactive-5k-probes50': {'probe_length': 50}}   # step 5: the paper's 50 probe steps (small's preset has 12)
 RATES = {'kept': {}, 'small': dict(lr=train_config('small').lr, lr_schedule=train_config('small').lr_schedule,
                                    warmup_steps=train_config('small').warmup_steps)}
 COLOURS = {'oracle': 'tab:green', 'constant': 'tab:gray', 'interactive': 'tab:blue'}
 STEP = {1: ['oracle', 'constant', 'interactive', 'oracle-own'], 2: ['oracle-own-10k', 'constant-own-10k', 'interactive-own-10k'],
-        3: ['interactive-5k-small-rate', 'interactive-5k', 'interactive-3k', 'oracle-5k', 'oracle-3k']}
+        3: ['interactive-5k-small-rate', 'interactive-5k', 'interactive-3k', 'oracle-5k', 'oracle-3k'],
+        5: ['interactive-5k-probes50']}
+EVALUATED = {5: ['interactive-5k-probes50', 'interactive-5k']}   # step 5's runs scored downstream together, the first arm the reference
 
 
 def kept_recipe() -> TrainConfig:
@@ -57,7 +61,8 @@ def module_of(code: str, zoo: Zoo):
 def config_of(arm: str, seed: int) -> TrainConfig:
     code, objective, steps, _, *rate = ARMS[arm]
     return replace(kept_recipe(), encoder='custom' if code in ('oracle', 'constant') else code, objective=objective, steps=steps,
-                   seed=seed, checkpoint_every=500 if steps <= 1000 else 1000, **RATES[rate[0] if rate else 'kept'])
+                   seed=seed, checkpoint_every=500 if steps <= 1000 else 1000, encoder_sizes=SIZES.get(arm, {}),
+                   **RATES[rate[0] if rate else 'kept'])
 
 
 def train(arm: str, seed: int, zoo_path: str, runs: str, stop_at) -> tuple[str, int, bool]:
@@ -123,6 +128,14 @@ def main():
         cell = lambda key: f"{np.mean([r[key] for r in mine]):.3f} ({'/'.join(f'{r[key]:.3f}' for r in mine)})"
         print(f"{arm:20} {cell('val_tv'):>20} {cell('ood_tv'):>20} {cell('val_tv_last_step'):>20} {cell('clone_accuracy_val'):>20} "
               f"{np.mean([r['rnn_accuracy_val'] for r in mine]):12.3f}")
+    if args.step in EVALUATED:   # the arms' codes scored downstream together (each arm's seeds pooled), paired on the same rows
+        from rnn_weight_repr.report import evaluate_runs
+        evaluated = EVALUATED[args.step]
+        run_dirs = [Path(args.runs) / f'{arm}-seed{seed}' for arm in evaluated for seed in ARMS[arm][3]]
+        row = lambda arm: f"{ARMS[arm][0]} [{' + '.join(f'{arm}-seed{seed}' for seed in ARMS[arm][3])}]"   # rwr_eval's label of pooled seeds
+        evaluate_runs(zoo, run_dirs, out / f'downstream-step{args.step}', workers=args.workers, stop_at=stop_at, log=print,
+                      pairs=[(row(arm), 'chance') for arm in evaluated])
+        print(out / f'downstream-step{args.step}' / 'results.md')
 
 
 if __name__ == '__main__':
