@@ -13,13 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from threadpoolctl import threadpool_limits
 from torch import Tensor, nn
 
 from .devices import default_device
 from .encoding import Encoder
 from .kinds import ZOO_KINDS
-from .properties import Property, as_property, task_ids_of
+from .properties import Property, as_property, one_blas_thread, task_ids_of
 from .zoo import Zoo
 
 # %% ../nbs/09_downstream.ipynb #85339437
@@ -123,7 +122,7 @@ def predict_property(codes: np.ndarray, zoo: Zoo, prop: Property, predictor: str
         for fit, test in folds:
             key = fit.tobytes()                                     # one fit on the train split serves every split
             if key not in fitted: fitted[key] = prop.fit(codes[fit], targets[fit], predictor, seed)
-            with threadpool_limits(1, user_api='blas'): predicted[test] = fitted[key].predict(codes[test])
+            with one_blas_thread(): predicted[test] = fitted[key].predict(codes[test])
         out[split] = (y[rows], predicted[rows] if classes is None else classes[predicted[rows]])
     return out
 

@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['PREDICTORS', 'MLP_SETTINGS', 'FITTINGS', 'PROPERTY_KINDS', 'r_squared', 'circular_errors', 'circular_error',
-           'task_ids_of', 'learnt_rows', 'exact_task_rows', 'fit_predictor', 'OffsetsPredictor', 'per_offset_values',
-           'Property', 'RegressionProperty', 'ClassificationProperty', 'ExactTaskProperty', 'AngleProperty',
-           'OffsetsProperty', 'as_property']
+           'task_ids_of', 'learnt_rows', 'exact_task_rows', 'one_blas_thread', 'fit_predictor', 'OffsetsPredictor',
+           'per_offset_values', 'Property', 'RegressionProperty', 'ClassificationProperty', 'ExactTaskProperty',
+           'AngleProperty', 'OffsetsProperty', 'as_property']
 
 # %% ../nbs/09_properties.ipynb #de3bd0d5
 import warnings
@@ -24,7 +24,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 from torch import Tensor
 
 from .formal_zoo import decode_offsets, three_hot   # the formal task's offsets, as the paper's 3-hot label
@@ -76,10 +76,17 @@ def exact_task_rows(zoo, split: str, min_step: int = 1, min_performance: float =
 PREDICTORS = ('mlp', 'linear', 'constant')
 MLP_SETTINGS = dict(hidden_layer_sizes=(64, 64), alpha=1e-3, solver='lbfgs', max_iter=300)   # every MLP predictor
 
+@lru_cache(maxsize=1)
+def _blas_libraries() -> ThreadpoolController: return ThreadpoolController()
+
+def one_blas_thread():
+    "A context in which BLAS runs on one thread: the predictors' matrices are tiny, and more threads only cost. The loaded BLAS libraries are looked up once per process (a lookup per fit was a fifth of an evaluation's time)."
+    return _blas_libraries().limit(limits=1, user_api='blas')
+
 @contextmanager
 def _quiet_fit():
-    "Fit tiny matrices on one BLAS thread (more threads only cost), lbfgs stopping at `max_iter` being expected."
-    with warnings.catch_warnings(), threadpool_limits(1, user_api='blas'):
+    "Fit on one BLAS thread, lbfgs stopping at `max_iter` being expected."
+    with warnings.catch_warnings(), one_blas_thread():
         warnings.simplefilter('ignore', ConvergenceWarning)
         yield
 
@@ -117,7 +124,7 @@ class OffsetsPredictor:
 
     def predict(self, x) -> np.ndarray:
         x = np.asarray(x, np.float64)
-        with threadpool_limits(1, user_api='blas'):
+        with one_blas_thread():
             if self.predictor == 'mlp': return decode_offsets(self.model.predict_proba(x))
             return np.stack([model.predict(x) for model in self.model], 1)
 
