@@ -311,7 +311,7 @@ def train_emulation(zoo: Zoo, config: TrainConfig, out, device=None, resume: boo
 def rwr_train(zoo: str,                                      # zoo folder (rwr_zoo's output, or a released zoo)
               encoder: Literal[tuple(ALL_ENCODERS)],        # the encoder to train (the paper's six or an extension)
               out: str,                                      # run folder to write
-              preset: Literal[tuple(TRAIN_PRESETS)] = 'tiny',  # sizes and schedule: tiny (CI), small (a laptop CPU), paper (one GPU)
+              preset: Literal[tuple(TRAIN_PRESETS)] = 'tiny',  # sizes and schedule: tiny (CI), small (a laptop CPU), paper (one GPU); a zoo's kind may set its own at a preset (MNIST's small rate)
               steps: int = None,                             # training steps (default: the preset's)
               batch_size: int = None,                        # RNNs per step over all processes (default: the preset's)
               lr: float = None,                              # learning rate (default: the preset's)
