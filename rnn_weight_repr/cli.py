@@ -299,7 +299,7 @@ def _open_reproduction(out: Path, preset: str) -> dict:
     return timings
 
 @call_parse
-def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (CI, minutes; checks the plumbing only), small (a 2-core CPU with --workers 2: formal about 151 min for the 5,000-step recipe, measured on 2026-12-05; mnist 29 min measured with the earlier recipe), paper (one GPU)
+def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (CI, minutes; checks the plumbing only), small (a 2-core CPU with --workers 2: formal about 151 min for the 5,000-step recipe, measured on 2026-12-05; mnist 85 min on 2026-12-03 with the 1,000-step recipe of then; its 5,000 steps at 1e-3 since 2026-12-06 take longer), paper (one GPU)
                   out: str = None,         # output folder (default: runs/PRESET)
                   tasks: str = 'formal',   # comma-separated: formal, mnist
                   device: str = None,      # cpu, cuda, … (default: a GPU if there is one)
