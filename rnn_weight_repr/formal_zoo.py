@@ -17,7 +17,7 @@ from torch import Tensor
 
 from .languages import BOS, EOS, MAX_DIFFERENCE, MIN_DIFFERENCE, NUM_TOKENS, SEQUENCE_LENGTH, accept, all_tasks, sample_strings, sample_tokens, task_entropy, to_inputs_targets
 from .lstm import LSTMSpec
-from .zoo_kind import ZooError, ZooKind, learning_rate, open_npy, run_generator
+from .zoo_kind import DATA_BLOCK_STEPS, ZooError, ZooKind, learning_rate, open_npy, run_generator
 
 if TYPE_CHECKING: from rnn_weight_repr.zoo import ZooConfig   # for annotations only: the zoo imports the kinds, not they it
 
@@ -42,8 +42,6 @@ def sample_from_rnns(spec: LSTMSpec, theta: Tensor, num_samples: int, length: in
     return tokens, logprobs
 
 # %% ../nbs/02a_formal_zoo.ipynb #d47e58e1
-_DATA_BLOCK_STEPS = 50  # training strings are drawn this many steps at a time; part of what fixes a run's data
-
 def _mix_random_strings(block: Tensor, probability: float, generators: list) -> Tensor:
     "Strings `block` [M, S, L], each replaced with `probability` by a uniformly random one: BOS, 0 to L-2 uniform letters, EOS padding."
     out, (S, L), device = block.clone(), block.shape[1:], block.device
@@ -58,16 +56,16 @@ def _mix_random_strings(block: Tensor, probability: float, generators: list) -> 
 class _TrainingStrings:
     "Each run's own stream of training strings, drawn in blocks."
     def __init__(self, config: 'ZooConfig', runs: list[int], tasks: Tensor):
-        self.config, self.tasks, self.block, self.used = config, tasks, None, _DATA_BLOCK_STEPS
+        self.config, self.tasks, self.block, self.used = config, tasks, None, DATA_BLOCK_STEPS
         self.generators = [run_generator(config.seed, r, 'data', tasks.device) for r in runs]
 
     def next(self) -> Tensor:
-        if self.used == _DATA_BLOCK_STEPS:
+        if self.used == DATA_BLOCK_STEPS:
             c = self.config
-            block = sample_strings(self.tasks, c.batch_size * _DATA_BLOCK_STEPS, c.sequence_length, self.generators)
+            block = sample_strings(self.tasks, c.batch_size * DATA_BLOCK_STEPS, c.sequence_length, self.generators)
             if c.random_string_probability:   # drawn after the valid strings: at 0 a run's data is what it always was
                 block = _mix_random_strings(block, c.random_string_probability, self.generators)
-            self.block, self.used = block.view(len(self.tasks), _DATA_BLOCK_STEPS, c.batch_size, -1), 0
+            self.block, self.used = block.view(len(self.tasks), DATA_BLOCK_STEPS, c.batch_size, -1), 0
         self.used += 1
         return self.block[:, self.used - 1]
 

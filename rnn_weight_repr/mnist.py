@@ -20,7 +20,7 @@ from torch import Tensor
 
 import rnn_weight_repr
 from .lstm import LSTMSpec
-from .zoo_kind import ZooError, ZooKind, compressed_schedule, learning_rate, open_npy, run_generator
+from .zoo_kind import DATA_BLOCK_STEPS, ZooError, ZooKind, compressed_schedule, learning_rate, open_npy, run_generator
 
 if TYPE_CHECKING: from rnn_weight_repr.zoo import ZooConfig   # for annotations only: the zoo imports the kinds, not they it
 
@@ -120,18 +120,16 @@ def images_from_tiles(sequences: Tensor) -> Tensor:
     return (tiles.reshape(*lead, 28, 28) * MNIST_STD + MNIST_MEAN).clamp(0, 1)
 
 # %% ../nbs/03_mnist_zoo.ipynb #af27501d
-_DATA_BLOCK_STEPS = 50  # training batches are drawn this many steps at a time; part of what fixes a run's data
-
 class _TrainingImages:
     "Each run's own stream of training batches (indices into the train images), drawn in blocks."
     def __init__(self, config: 'ZooConfig', runs: list[int], num_train: int):
-        self.config, self.num_train, self.block, self.used = config, num_train, None, _DATA_BLOCK_STEPS
+        self.config, self.num_train, self.block, self.used = config, num_train, None, DATA_BLOCK_STEPS
         self.generators = [run_generator(config.seed, r, 'data') for r in runs]
 
     def next(self) -> Tensor:
         "Indices [M, batch] into the train images for the next step."
-        if self.used == _DATA_BLOCK_STEPS:
-            shape = (_DATA_BLOCK_STEPS, self.config.batch_size)
+        if self.used == DATA_BLOCK_STEPS:
+            shape = (DATA_BLOCK_STEPS, self.config.batch_size)
             self.block = torch.stack([torch.randint(self.num_train, shape, generator=g) for g in self.generators], 1)
             self.used = 0
         self.used += 1
