@@ -142,7 +142,8 @@ class TrainConfig:
     def to_json(self) -> dict: return json.loads(json.dumps(asdict(self)))
 
 # small: the paper's objective and rate, 5% of its steps, chosen on validation (issue 32; table "Where we differ from
-# the paper" in chapter Training by emulation); paper: the paper's recipe
+# the paper" in chapter Training by emulation); paper: the paper's recipe. A zoo's kind may set its own at a preset
+# (`ZooKind.train_presets`, `train_config(preset, kind)`): MNIST's small runs at 1e-3, cosine, chosen on its validation split
 TRAIN_PRESETS = {
     'tiny': dict(encoder_preset='tiny', emulator_hidden_size=32, steps=30, batch_size=16, eval_every=10,
                  eval_rows=32, checkpoint_every=10),
