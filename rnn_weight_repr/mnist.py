@@ -6,7 +6,7 @@
 __all__ = ['ROOT_ENV', 'RAW_FILES', 'MNIST_MEAN', 'MNIST_STD', 'TILE', 'MNIST_STEPS', 'MNIST_PRESETS', 'MNIST_KIND',
            'MNISTNotFoundError', 'mnist_root', 'load_mnist', 'is_eval_image', 'train_eval_indices', 'rotate',
            'to_tiles', 'tile_sequences', 'images_from_tiles', 'classify', 'training_step', 'train_mnist_chunk',
-           'angle_splits', 'generalisation_gap', 'angle_features']
+           'angle_splits', 'generalisation_gap', 'accuracy_gap', 'angle_features']
 
 # %% ../nbs/03_mnist_zoo.ipynb #a836ca0c
 import functools, os
@@ -283,9 +283,12 @@ def _write_released(zoo, out: Path) -> dict:
 
 # %% ../nbs/03_mnist_zoo.ipynb #434a6f78
 def generalisation_gap(table: dict) -> np.ndarray:
-    "Train minus eval accuracy per snapshot; a released zoo, which stores no train accuracy: eval minus train loss (the paper's)."
-    if 'train_accuracy' in table: return np.asarray(table['train_accuracy'] - table['eval_accuracy'], dtype=np.float64)
+    "Eval minus train loss per snapshot (the paper's generalisation gap)."
     return np.asarray(table['eval_loss'] - table['train_loss'], dtype=np.float64)
+
+def accuracy_gap(table: dict) -> np.ndarray:
+    "Train minus eval accuracy per snapshot: the gap of the tables kept before 2026-12-06 (codes format 1)."
+    return np.asarray(table['train_accuracy'] - table['eval_accuracy'], dtype=np.float64)
 
 def angle_features(angles) -> np.ndarray:
     "The angle as the task label's features [N, K + 2]: a one-hot over the zoo's K angles, then its sin and cos."
@@ -302,6 +305,7 @@ MNIST_KIND = ZooKind(
     properties=(('eval_accuracy', 'regression', 'R²'), ('generalisation_gap', 'regression', 'R²'), ('angle', 'angle', 'error °'),
                 ('weight_decay', 'classification', 'accuracy'), ('unseen_angle', 'angle', 'error °', 'tasks')),
     derived_facts={'generalisation_gap': generalisation_gap}, task_features=angle_features,
+    derived_facts_before={'rnn_weight_repr.codes/1': {'generalisation_gap': accuracy_gap}},
     title='Sequential MNIST', performance_name='mean eval accuracy',
     train_presets={'small': dict(lr=1e-3, lr_schedule='cosine')},   # chosen on validation (Results chapter, issue 33's step 3)
     check_inputs=lambda config: load_mnist(config.mnist_root, config.download),

@@ -67,6 +67,7 @@ class ZooKind:
     task_features: Callable | None = None   # tasks [N, …] → the task label as features [N, F], in the paper's form (None: a one-hot of the task)
     properties: tuple = ()      # downstream properties: `Property` objects, or (name, kind, metric[, fitting]) (chapter Kinds of property)
     derived_facts: dict = field(default_factory=dict)   # property name → (snapshot table → its value per row), for facts not stored as a column
+    derived_facts_before: dict = field(default_factory=dict)   # an earlier codes format → {name: (table → values)} as its files were scored
     title: str = ''             # how reports name the kind ('Formal languages')
     performance_name: str = 'performance'   # what the `performance` column measures, in words
     train_presets: dict = field(default_factory=dict)   # emulation preset → the `TrainConfig` fields this kind is trained with instead of the preset's
