@@ -8,16 +8,23 @@ import torch
 from rnn_weight_repr.run import Run
 from rnn_weight_repr.zoo import Zoo
 
-# the scores kept in a file's record: the paper's exact-task protocol (unseen tasks) and ours (held-out runs), MLP
-SCORES = ('unseen_task', 'exact_task', 'performance', 'step')
+# the scores kept in a file's record, per kind: the paper's protocol (unseen tasks or angles) and ours (held-out runs), MLP
+SCORES = {'formal': ('unseen_task', 'exact_task', 'performance', 'step'),
+          'mnist': ('unseen_angle', 'angle', 'eval_accuracy', 'generalisation_gap', 'weight_decay')}
+PROTOCOL = {'formal': "MLP on the frozen codes, 95% bootstrap intervals: unseen_task = the paper's exact task (three offsets "
+                      "of a held-out task all right), exact_task = ours (held-out runs)",
+            'mnist': "MLP on the frozen codes, 95% bootstrap intervals: unseen_angle = the paper's angle protocol (mean "
+                     "circular error in degrees, OOD angles half in the predictor's training), angle = ours (held-out runs)"}
 
 
-def scores_of(results: Path, encoder: str) -> dict:
-    "The trained row of `encoder` in an evaluation's results.csv: each score of `SCORES` on val and OOD with its 95% interval."
-    rows = [r for r in csv.DictReader(open(results)) if r['model'] == encoder and r['type'] == 'trained']
-    if len(rows) != 1: raise SystemExit(f"{results}: expected one trained row of {encoder}, found {len(rows)}")
+def scores_of(results: Path, encoder: str, run: str, kind: str) -> dict:
+    "The row of run `run` in an evaluation's results.csv (its one-seed row where seeds were pooled, else `encoder`'s trained row): each score of the kind's `SCORES` on val and OOD with its 95% interval."
+    table = list(csv.DictReader(open(results)))
+    rows = [r for r in table if r['model'] == f"{encoder} [{run}]" and r['type'] == 'one seed']
+    rows = rows or [r for r in table if r['model'] == encoder and r['type'] == 'trained']
+    if len(rows) != 1: raise SystemExit(f"{results}: expected one row of {encoder} ({run}), found {len(rows)}")
     row, kept = rows[0], {}
-    for score in SCORES:
+    for score in SCORES[kind]:
         for split in ('val', 'ood'):
             key = f'{score}/{split}/mlp'
             kept[f'{score}/{split}'] = [float(row[key]), float(row[key + '_ci95_lo']), float(row[key + '_ci95_hi'])]
@@ -31,23 +38,29 @@ def main():
     parser.add_argument('--eval', required=True, help="their rwr_eval --out folder")
     parser.add_argument('--out', required=True, help="folder of the pretrained files")
     parser.add_argument('--command', required=True, help="the command that made them, kept in the record")
+    parser.add_argument('--lowest', help="a validation score (e.g. unseen_angle/val): of several seeds of an encoder, "
+                                         "export only the run whose evaluation scored lowest on it")
     args = parser.parse_args()
     kind = Zoo.load(args.zoo).kind
+    recorded = {}
     for folder in args.runs:
         run = Run(folder)
-        encoder = run.config.encoder
+        scores = scores_of(Path(args.eval) / 'results.csv', run.config.encoder, run.path.name, kind)
+        if args.lowest and args.lowest not in scores: raise SystemExit(f"--lowest: expected one of {sorted(scores)}, got {args.lowest!r}")
+        best = recorded.get(run.config.encoder)
+        if best is None or (args.lowest and scores[args.lowest][0] < best[1][args.lowest][0]): recorded[run.config.encoder] = (run, scores)
+        elif not args.lowest: raise SystemExit(f"{folder}: a second run of {run.config.encoder}; give --lowest to choose one")
+    for encoder, (run, scores) in recorded.items():
         about = dict(zoo=kind, zoo_preset='small', run=run.path.name, command=args.command,
-                     val_loss=float(run.metrics()[-1]['val_loss']),
-                     scores=scores_of(Path(args.eval) / 'results.csv', encoder),
-                     scores_protocol="MLP on the frozen codes, 95% bootstrap intervals: unseen_task = the paper's exact "
-                                     "task (three offsets of a held-out task all right), exact_task = ours (held-out runs)")
+                     val_loss=float(run.metrics()[-1]['val_loss']), scores=scores, scores_protocol=PROTOCOL[kind],
+                     chosen_by=f"the lowest {args.lowest} of {sum(Run(f).config.encoder == encoder for f in args.runs)} seeds" if args.lowest else 'one run')
         model = run.load()
         # codes of four fixed random RNNs at full precision: a loaded file must give them back (tests/test_pretrained.py)
         reference = model.encoder.spec.init_params(4, generator=torch.Generator().manual_seed(0))
         about['reference_codes'] = model.encoder.encode(reference).tolist()
         path = run.export_encoder(Path(args.out) / f"{kind}-{type(model.encoder).__name__}.pt", about)
-        print(f"{path}: {encoder}, step {model.step}, {path.stat().st_size / 1e6:.2f} MB, "
-              f"paper's exact task val {about['scores']['unseen_task/val'][0]:.2f}")
+        first = SCORES[kind][0]
+        print(f"{path}: {encoder}, step {model.step}, {path.stat().st_size / 1e6:.2f} MB, {first} val {about['scores'][f'{first}/val'][0]:.3f}")
 
 
 if __name__ == '__main__': main()
