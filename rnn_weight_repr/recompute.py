@@ -182,6 +182,10 @@ def merge_codes(files: dict[str, str | Path], out, pairs=()) -> dict[str, dict]:
         if codes.protocol != first.protocol:
             differ = [k for k in first.protocol if codes.protocol.get(k) != first.protocol[k]]
             raise ValueError(f"{files[name]}: another protocol than {files[first_name]} ({', '.join(differ)} differ): recompute one first")
+        facts, first_facts = codes.zoo.table, first.zoo.table
+        if differ := sorted(k for k in {*facts, *first_facts} if k not in facts or k not in first_facts or not np.array_equal(facts[k], first_facts[k], equal_nan=True)):
+            raise ValueError(f"{files[name]}: its facts {', '.join(differ)} differ from {files[first_name]}'s (a fact defined otherwise "
+                             f"when one was written, chapter Kept codes): merge evaluations scored with the same facts")
         rename = lambda label: f"{label} · {name}" if label is not None and (label in codes.models and codes.models[label]['type'] in _PER_FILE
                                                                          or label in codes.members and 'identity' in codes.members[label]) else label
         writable = codes.writable_members()
