@@ -10,7 +10,11 @@ from conftest import ROOT
 from rnn_weight_repr.encoders import InteractiveProber, NonInteractiveProber, LayerwiseStatistics, pretrained
 from rnn_weight_repr.encoding import available_pretrained, pretrained_folder, read_pretrained
 
-SHIPPED = {'formal-InteractiveProber': InteractiveProber, 'formal-NonInteractiveProber': NonInteractiveProber}
+SHIPPED = {'formal-InteractiveProber': InteractiveProber, 'formal-NonInteractiveProber': NonInteractiveProber,
+           'mnist-InteractiveProber': InteractiveProber, 'mnist-NonInteractiveProber': NonInteractiveProber}
+# per zoo: the recipe the Results chapter chose on validation, the script that makes the files, the paper's score kept
+RECIPES = {'formal': (dict(objective='own', lr=1e-4, lr_schedule='constant'), 'tools/make_pretrained.sh', 'unseen_task/val', 1),
+           'mnist': (dict(objective='own', lr=1e-3, lr_schedule='cosine'), 'tools/make_pretrained_mnist.sh', 'unseen_angle/val', 180)}
 
 
 def test_the_package_ships_the_probers_small():
@@ -25,11 +29,12 @@ def test_a_shipped_encoder_gives_back_the_codes_it_was_exported_with(name):
     encoder = SHIPPED[name].pretrained(zoo)
     assert not encoder.training and next(encoder.parameters()).dtype == torch.float32
     about = encoder.about
-    assert about['zoo'] == 'formal' and len(about['zoo_fingerprint']) == 16 and about['finished']
-    assert about['recipe']['objective'] == 'own' and about['recipe']['lr'] == 1e-4 and about['step'] == about['recipe']['steps']
-    assert 'tools/make_pretrained.sh' in about['command']
-    score, low, high = about["scores"]["unseen_task/val"]
-    assert 0 <= low <= score <= high <= 1
+    recipe, script, paper_score, largest = RECIPES[zoo]
+    assert about['zoo'] == zoo and len(about['zoo_fingerprint']) == 16 and about['finished']
+    assert {k: about['recipe'][k] for k in recipe} == recipe and about['step'] == about['recipe']['steps']
+    assert script in about['command']
+    score, low, high = about["scores"][paper_score]
+    assert 0 <= low <= score <= high <= largest
     if name == 'formal-InteractiveProber': assert score > 0.3   # the paper's test: far above the weight readers' 0.03
     reference = encoder.spec.init_params(4, generator=torch.Generator().manual_seed(0))
     torch.testing.assert_close(encoder.encode(reference), torch.tensor(about['reference_codes']), atol=2e-3, rtol=0)   # half-precision weights move them by about 2e-4
@@ -50,6 +55,13 @@ def test_a_pretrained_prober_reads_other_widths_and_refuses_other_alphabets():
         prober.encode(nn.LSTM(16, 32, batch_first=True), nn.Linear(32, 10))
     with pytest.raises(ValueError, match='expected a torch.nn.LSTM, got GRU'):
         prober.encode(nn.GRU(6, 32, batch_first=True), nn.Linear(32, 6))
+
+
+def test_the_mnist_prober_reads_classifiers_of_other_widths_and_refuses_generators():
+    prober = InteractiveProber.pretrained('mnist')
+    assert prober.encode(nn.LSTM(16, 48, num_layers=1, batch_first=True), nn.Linear(48, 10)).shape == (16,)
+    with pytest.raises(ValueError, match='16 inputs and 10 outputs'):
+        prober.encode(nn.LSTM(6, 32, batch_first=True), nn.Linear(32, 6))
 
 
 def test_a_file_that_is_not_a_pretrained_encoder_is_named(tmp_path):
