@@ -131,19 +131,20 @@ def train_runs(zoo: Zoo, jobs: list[tuple[TrainConfig, Path]], device=None, work
     if stopped: raise TimeLimitReached(f"stopped at the time limit with {len(pending) - stopped} of {len(pending)} runs finished")
 
 # %% ../nbs/10_cli.ipynb #6fcef6bf
-def reproduction_zoo_config(kind: str, preset: str, mnist_root: str | None = None):
-    "The `ZooConfig` rwr_reproduce generates for `kind` at `preset` (MNIST read from `mnist_root`)."
-    return zoo_config(preset, kind=kind, mnist_root=mnist_root)
+def reproduction_zoo_config(kind: str, preset: str, mnist_root: str | None = None, zoo_runs: int | None = None):
+    "The `ZooConfig` rwr_reproduce generates for `kind` at `preset` (MNIST read from `mnist_root`; `zoo_runs` RNNs instead of the preset's number)."
+    return zoo_config(preset, kind=kind, mnist_root=mnist_root, num_runs=zoo_runs)
 
 def reproduce_task(kind: str, preset: str, out: Path, timings: dict, device=None, workers: int = 1, seeds: int | None = None,
                    progress: bool = True, mnist_root: str | None = None, log=print, save=lambda: None,
-                   cuda_graph: bool = False, stop_at: float | None = None) -> dict:
+                   cuda_graph: bool = False, stop_at: float | None = None, zoo_runs: int | None = None) -> dict:
     "Zoo → the paper's six encoders and our `neuron_graph` trained by emulation (`EMULATION_SEEDS` each) → downstream evaluation for one task; returns the evaluation results. Past `stop_at` (a `time.time()`) the stage at work saves its unit of work and raises `TimeLimitReached`."
     zoo_dir = out / kind / 'zoo'
     log(f"[{kind}] zoo → {zoo_dir}")
-    if where := ZOO_KINDS[kind].inputs_of(reproduction_zoo_config(kind, preset, mnist_root)): log(f"[{kind}] {where}")
+    config = reproduction_zoo_config(kind, preset, mnist_root, zoo_runs)
+    if where := ZOO_KINDS[kind].inputs_of(config): log(f"[{kind}] {where}")
     zoo = _stage(timings, f'{kind}/zoo', (zoo_dir / 'manifest.json').exists(),
-                 lambda: generate_zoo(reproduction_zoo_config(kind, preset, mnist_root), zoo_dir, device=device, workers=workers, progress=progress,
+                 lambda: generate_zoo(config, zoo_dir, device=device, workers=workers, progress=progress,
                                       stop_at=stop_at), save)
     jobs = [(train_config(preset, ZOO_KINDS[kind], encoder=name, seed=seed), run_folder(out, kind, name, seed))
             for seed in range(EMULATION_SEEDS[preset]) for name in ALL_ENCODERS]
@@ -251,11 +252,11 @@ def nested_markdown(markdown: str, levels: int = 3) -> str:
     "`markdown` with every heading `levels` deeper, so that an included file sits under the including one's headings."
     return re.sub(r'^(#{1,6}) ', lambda m: '#' * min(6, len(m.group(1)) + levels) + ' ', markdown, flags=re.M)
 
-def write_report(out: Path, preset: str, kinds, timings: dict, device) -> Path:
+def write_report(out: Path, preset: str, kinds, timings: dict, device, zoo_runs: int | None = None) -> Path:
     "OUT/report.md: settings, zoo, emulation, downstream table and figures for each task of `kinds`, and their stage times."
     import torch
     lines = [f"# rnn_weight_repr: reproduction at preset `{preset}`", "",
-             f"`rwr_reproduce --preset {preset} --tasks {','.join(kinds)}` · rnn_weight_repr {__version__} · torch "
+             f"`rwr_reproduce --preset {preset} --tasks {','.join(kinds)}{f' --zoo_runs {zoo_runs}' if zoo_runs else ''}` · rnn_weight_repr {__version__} · torch "
              f"{torch.__version__} · device `{device}` · {time.strftime('%Y-%m-%d %H:%M')}", ""]
     if preset == 'tiny': lines += [TINY_NOTE, ""]
     for kind in kinds:
@@ -287,15 +288,21 @@ def reported_tasks(out: Path, kinds) -> list[str]:
 # %% ../nbs/10_cli.ipynb #6e713f51
 _WRITTEN = ('reproduction.json', 'reproducing.lock', 'timings.json', 'report.md', *TASKS)   # all rwr_reproduce writes in OUT
 
-def _open_reproduction(out: Path, preset: str) -> dict:
-    "The stage times kept in `out`, after checking that `out` is empty or a reproduction at `preset` (never another folder)."
+def _zoo_size(zoo_runs: int | None) -> str:
+    return f"zoos of {zoo_runs} RNNs" if zoo_runs else "zoos of the preset's size"
+
+def _open_reproduction(out: Path, preset: str, zoo_runs: int | None = None) -> dict:
+    "The stage times kept in `out`, after checking that `out` is empty or a reproduction at `preset` with zoos of `zoo_runs` RNNs (never another folder)."
     marker = out / 'reproduction.json'
-    if check_owned_folder(out, _WRITTEN, ('reproduction.json', 'timings.json'), 'rwr_reproduce'):
-        if marker.exists() and (was := read_json(marker).get('preset')) != preset:
-            raise ValueError(f"{out}: holds a reproduction at preset {was!r}, not {preset!r}; choose another --out")
+    if check_owned_folder(out, _WRITTEN, ('reproduction.json', 'timings.json'), 'rwr_reproduce') and marker.exists():
+        was = read_json(marker)
+        if was.get('preset') != preset:
+            raise ValueError(f"{out}: holds a reproduction at preset {was.get('preset')!r}, not {preset!r}; choose another --out")
+        if was.get('zoo_runs') != zoo_runs:   # its zoos and every stage after them were made at the other size
+            raise ValueError(f"{out}: holds a reproduction with {_zoo_size(was.get('zoo_runs'))}, not {_zoo_size(zoo_runs)}; choose another --out")
     timings = read_json(out / 'timings.json') if (out / 'timings.json').exists() else {}
     out.mkdir(parents=True, exist_ok=True)
-    write_json(marker, dict(preset=preset, library_version=__version__))
+    write_json(marker, dict(preset=preset, library_version=__version__, **({'zoo_runs': zoo_runs} if zoo_runs else {})))
     return timings
 
 @call_parse
@@ -308,6 +315,7 @@ def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (C
                   mnist_root: str = None,  # mnist: folder holding MNIST/raw/ (default: $RWR_MNIST_ROOT, ../shared/data/mnist, ~/.cache)
                   cuda_graph: bool = False,  # emulation steps replayed from a CUDA graph (a GPU; see rwr_train --cuda_graph)
                   time_limit: float = None,  # minutes: then stop after the unit of work at hand, saved, exit status 75 (the same command continues)
+                  zoo_runs: int = None,    # RNNs in each zoo instead of the preset's number (e.g. 480 MNIST classifiers at small: an angle to learn)
                   quiet: bool = False):    # no progress bars
     "Reproduce the paper's pipeline at a preset, resumable stage by stage; writes OUT/report.md."
     with one_line_errors('rwr_reproduce'):     # every check before anything is written
@@ -316,21 +324,23 @@ def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (C
             raise ValueError(f"tasks: expected a comma-separated list of {TASKS}, got {tasks!r}")
         if seeds is not None and seeds < 1: raise ValueError(f"seeds: expected a positive number of predictor seeds, got {seeds}")
         if workers < 1: raise ValueError(f"workers: expected 1 or more processes, got {workers}")
+        if zoo_runs is not None and zoo_runs < 2: raise ValueError(f"zoo_runs: expected 2 or more RNNs per zoo, got {zoo_runs}")
         out, device = check_out_folder(out or f'runs/{preset}'), check_device(device) or default_device()
         if cuda_graph and torch.device(device).type != 'cuda':
             raise ValueError(f"cuda_graph: needs a CUDA device, got {device}")
         for kind in kinds:                   # a zoo's inputs (MNIST's files) are found before any folder is made
-            config = reproduction_zoo_config(kind, preset, mnist_root)
+            config = reproduction_zoo_config(kind, preset, mnist_root, zoo_runs)
             if not (out / kind / 'zoo' / 'manifest.json').exists(): ZOO_KINDS[kind].check_inputs(config)
         stop_at = stop_time(time_limit)
-        timings = _open_reproduction(out, preset)
+        timings = _open_reproduction(out, preset, zoo_runs)
         lock = FolderLock(out, 'reproducing.lock', 'rwr_reproduce')   # one reproduction per folder at a time
         try:
             for kind in kinds:
                 try: reproduce_task(kind, preset, out, timings, device, workers, seeds, not quiet, mnist_root,
-                                    save=lambda: write_json(out / 'timings.json', timings), cuda_graph=cuda_graph, stop_at=stop_at)
+                                    save=lambda: write_json(out / 'timings.json', timings), cuda_graph=cuda_graph, stop_at=stop_at,
+                                    zoo_runs=zoo_runs)
                 except TimeLimitReached as e: raise TimeLimitReached(f"{kind}: {e}") from None   # one_line_errors: one line, status 75
-            report = write_report(out, preset, reported_tasks(out, kinds), timings, device)   # a task done earlier here stays in it
+            report = write_report(out, preset, reported_tasks(out, kinds), timings, device, zoo_runs)   # a task done earlier here stays in it
         finally: lock.release()
     print(f"report: {report}")
 

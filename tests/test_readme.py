@@ -78,7 +78,8 @@ def test_the_tiny_reproduction_reports_every_encoder_and_a_rerun_keeps_every_sta
     assert {p: p.stat().st_mtime_ns for p in (out / 'formal' / 'runs').rglob('checkpoint.pt')} == before   # nothing retrained
     assert all(v['kept'] for k, v in json.loads((out / 'timings.json').read_text()).items() if k != 'formal/downstream')
     for arguments, message in ((dict(tasks='audio'), 'tasks: expected'), (dict(seeds=0), 'seeds: expected a positive'),
-                               (dict(preset='small'), "holds a reproduction at preset 'tiny'")):
+                               (dict(preset='small'), "holds a reproduction at preset 'tiny'"), (dict(zoo_runs=1), 'zoo_runs: expected 2 or more'),
+                               (dict(zoo_runs=6), "holds a reproduction with zoos of the preset's size, not zoos of 6 RNNs")):
         with pytest.raises(CommandError, match=re.escape(message)): rwr_reproduce(**{'preset': 'tiny', 'out': out, 'quiet': True, **arguments})
 
     # an evaluation killed after its first model keeps the time it spent; the call that finishes the stage adds its own
