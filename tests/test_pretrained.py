@@ -76,3 +76,24 @@ def test_a_built_wheel_holds_the_files(tmp_path):
     [wheel] = tmp_path.glob('rnn_weight_repr-*.whl')
     names = zipfile.ZipFile(wheel).namelist()
     assert {f'rnn_weight_repr/pretrained/{n}.pt' for n in SHIPPED} <= set(names), [n for n in names if 'pretrained' in n]
+
+
+def test_the_exported_run_is_scored_by_its_own_row(tmp_path):
+    "tools/export_pretrained.py records a run's one-seed row, named by its folder (rwr_eval) or by its seed (a one-run row joined by add_seeds), never the pooled row."
+    sys.path.insert(0, str(ROOT / 'tools'))
+    try: from export_pretrained import scores_of
+    finally: sys.path.pop(0)
+    keys = [f'{s}/{split}/mlp{end}' for s in ('unseen_angle', 'angle', 'eval_accuracy', 'generalisation_gap', 'weight_decay')
+            for split in ('val', 'ood') for end in ('', '_ci95_lo', '_ci95_hi')]
+    def write(rows):
+        with open(tmp_path / 'results.csv', 'w') as f:
+            f.write(','.join(['model', 'type', *keys]) + '\n')
+            for i, (model, kind) in enumerate(rows): f.write(','.join([model, kind, *[str(i)] * len(keys)]) + '\n')
+        return tmp_path / 'results.csv'
+    pooled = write([('nfn', 'trained'), ('nfn [seed 0]', 'one seed'), ('nfn [nfn-seed1]', 'one seed'), ('random nfn', 'random')])
+    assert scores_of(pooled, 'nfn', 'nfn-seed0', 'mnist', seed=0)['unseen_angle/val'] == [1.0, 1.0, 1.0]
+    assert scores_of(pooled, 'nfn', 'nfn-seed1', 'mnist', seed=1)['angle/ood'] == [2.0, 2.0, 2.0]
+    with pytest.raises(SystemExit, match=r"expected one row of nfn \(nfn-seed2, seed 2\), found 0"):
+        scores_of(pooled, 'nfn', 'nfn-seed2', 'mnist', seed=2)             # not the pooled row of the other seeds
+    alone = write([('nfn', 'trained'), ('random nfn', 'random')])
+    assert scores_of(alone, 'nfn', 'nfn-seed0', 'mnist', seed=0)['unseen_angle/val'] == [0.0, 0.0, 0.0]   # one run: its row

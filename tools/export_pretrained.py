@@ -17,12 +17,13 @@ PROTOCOL = {'formal': "MLP on the frozen codes, 95% bootstrap intervals: unseen_
                      "circular error in degrees, OOD angles half in the predictor's training), angle = ours (held-out runs)"}
 
 
-def scores_of(results: Path, encoder: str, run: str, kind: str) -> dict:
-    "The row of run `run` in an evaluation's results.csv (its one-seed row where seeds were pooled, else `encoder`'s trained row): each score of the kind's `SCORES` on val and OOD with its 95% interval."
+def scores_of(results: Path, encoder: str, run: str, kind: str, seed: int | None = None) -> dict:
+    "The row of run `run` (emulation seed `seed`) in an evaluation's results.csv: its one-seed row where seeds were pooled (labelled by its folder, or by its seed where `add_seeds` joined it to a one-run row), else `encoder`'s trained row; each score of the kind's `SCORES` on val and OOD with its 95% interval."
     table = list(csv.DictReader(open(results)))
-    rows = [r for r in table if r['model'] == f"{encoder} [{run}]" and r['type'] == 'one seed']
-    rows = rows or [r for r in table if r['model'] == encoder and r['type'] == 'trained']
-    if len(rows) != 1: raise SystemExit(f"{results}: expected one row of {encoder} ({run}), found {len(rows)}")
+    seeds = [r for r in table if r['type'] == 'one seed' and r['model'].startswith(f"{encoder} [")]
+    mine = {f"{encoder} [{run}]", *([f"{encoder} [seed {seed}]"] if seed is not None else [])}
+    rows = [r for r in seeds if r['model'] in mine] if seeds else [r for r in table if r['model'] == encoder and r['type'] == 'trained']
+    if len(rows) != 1: raise SystemExit(f"{results}: expected one row of {encoder} ({run}, seed {seed}), found {len(rows)}")
     row, kept = rows[0], {}
     for score in SCORES[kind]:
         for split in ('val', 'ood'):
@@ -38,22 +39,25 @@ def main():
     parser.add_argument('--eval', required=True, help="their rwr_eval --out folder")
     parser.add_argument('--out', required=True, help="folder of the pretrained files")
     parser.add_argument('--command', required=True, help="the command that made them, kept in the record")
-    parser.add_argument('--lowest', help="a validation score (e.g. unseen_angle/val): of several seeds of an encoder, "
+    choose = parser.add_mutually_exclusive_group()
+    choose.add_argument('--lowest', help="a validation score (e.g. unseen_angle/val): of several seeds of an encoder, "
                                          "export only the run whose evaluation scored lowest on it")
+    choose.add_argument('--highest', help="the same for a score where higher is better (e.g. eval_accuracy/val)")
     args = parser.parse_args()
+    key, sign = (args.lowest, 1) if args.lowest else (args.highest, -1) if args.highest else (None, 0)
     kind = Zoo.load(args.zoo).kind
     recorded = {}
     for folder in args.runs:
         run = Run(folder)
-        scores = scores_of(Path(args.eval) / 'results.csv', run.config.encoder, run.path.name, kind)
-        if args.lowest and args.lowest not in scores: raise SystemExit(f"--lowest: expected one of {sorted(scores)}, got {args.lowest!r}")
+        scores = scores_of(Path(args.eval) / 'results.csv', run.config.encoder, run.path.name, kind, run.config.seed)
+        if key and key not in scores: raise SystemExit(f"--{'lowest' if sign > 0 else 'highest'}: expected one of {sorted(scores)}, got {key!r}")
         best = recorded.get(run.config.encoder)
-        if best is None or (args.lowest and scores[args.lowest][0] < best[1][args.lowest][0]): recorded[run.config.encoder] = (run, scores)
-        elif not args.lowest: raise SystemExit(f"{folder}: a second run of {run.config.encoder}; give --lowest to choose one")
+        if best is None or (key and sign * scores[key][0] < sign * best[1][key][0]): recorded[run.config.encoder] = (run, scores)
+        elif not key: raise SystemExit(f"{folder}: a second run of {run.config.encoder}; give --lowest or --highest to choose one")
     for encoder, (run, scores) in recorded.items():
         about = dict(zoo=kind, zoo_preset='small', run=run.path.name, command=args.command,
                      val_loss=float(run.metrics()[-1]['val_loss']), scores=scores, scores_protocol=PROTOCOL[kind],
-                     chosen_by=f"the lowest {args.lowest} of {sum(Run(f).config.encoder == encoder for f in args.runs)} seeds" if args.lowest else 'one run')
+                     chosen_by=f"the {'lowest' if sign > 0 else 'highest'} {key} of {sum(Run(f).config.encoder == encoder for f in args.runs)} seeds" if key else 'one run')
         model = run.load()
         # codes of four fixed random RNNs at full precision: a loaded file must give them back (tests/test_pretrained.py)
         reference = model.encoder.spec.init_params(4, generator=torch.Generator().manual_seed(0))
