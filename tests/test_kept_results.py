@@ -50,7 +50,7 @@ RECORDED = [('small-all-tasks', ['interactive [interactive-seed0]', 'chance']),
             ('objective-study/interactive-3000', ['interactive [interactive-3000-seed0-objective=own]', 'chance']),
             ('small-mnist-own/probers', ['interactive [interactive-seed0]', 'chance']),   # MNIST at its chosen recipe, the paper's gap (codes format 2)
             ('small-mnist-own/probers/primary', ['noninteractive', 'task label']),   # the plan's pairs, recomputed with rwr_recompute --pairs
-            ('small-mnist-own/readers', ['nfn', 'chance'])]   # the weight readers' first seed
+            ('small-mnist-own/readers', ['nfn [nfn-seed1]', 'chance'])]   # the weight readers' two seeds, the second joined by add_seeds
 IN_CI = {'small-all-tasks/supervised', 'small-all-tasks/unfiltered', 'small-mnist-now', 'small-all-tasks/three-seeds',
          'objective-study/own-vs-foreign-1000', 'objective-study/own-10000'}
 ALL_KEPT = bool(os.environ.get('RWR_ALL_KEPT'))
