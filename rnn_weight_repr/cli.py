@@ -289,6 +289,7 @@ def reported_tasks(out: Path, kinds) -> list[str]:
 _WRITTEN = ('reproduction.json', 'reproducing.lock', 'timings.json', 'report.md', *TASKS)   # all rwr_reproduce writes in OUT
 
 def _zoo_size(zoo_runs: int | None) -> str:
+    "`zoo_runs` in words, for the refusals below."
     return f"zoos of {zoo_runs} RNNs" if zoo_runs else "zoos of the preset's size"
 
 def _open_reproduction(out: Path, preset: str, zoo_runs: int | None = None) -> dict:
@@ -329,8 +330,10 @@ def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (C
         if cuda_graph and torch.device(device).type != 'cuda':
             raise ValueError(f"cuda_graph: needs a CUDA device, got {device}")
         for kind in kinds:                   # a zoo's inputs (MNIST's files) are found before any folder is made
-            config = reproduction_zoo_config(kind, preset, mnist_root, zoo_runs)
-            if not (out / kind / 'zoo' / 'manifest.json').exists(): ZOO_KINDS[kind].check_inputs(config)
+            config, manifest = reproduction_zoo_config(kind, preset, mnist_root, zoo_runs), out / kind / 'zoo' / 'manifest.json'
+            if not manifest.exists(): ZOO_KINDS[kind].check_inputs(config)
+            elif (found := read_json(manifest).get('num_runs')) != config.num_runs:   # e.g. made by rwr_zoo --runs in its place
+                raise ValueError(f"{manifest.parent}: holds a zoo of {found} RNNs, not {config.num_runs}; give --zoo_runs {found} or choose another --out")
         stop_at = stop_time(time_limit)
         timings = _open_reproduction(out, preset, zoo_runs)
         lock = FolderLock(out, 'reproducing.lock', 'rwr_reproduce')   # one reproduction per folder at a time
