@@ -332,7 +332,7 @@ def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (C
         for kind in kinds:                   # a zoo's inputs (MNIST's files) are found before any folder is made
             config, manifest = reproduction_zoo_config(kind, preset, mnist_root, zoo_runs), out / kind / 'zoo' / 'manifest.json'
             if not manifest.exists(): ZOO_KINDS[kind].check_inputs(config)
-            elif (found := read_json(manifest).get('num_runs')) != config.num_runs:   # e.g. made by rwr_zoo --runs in its place
+            elif not (out / 'reproduction.json').exists() and (found := read_json(manifest).get('num_runs')) != config.num_runs:   # made by rwr_zoo --runs in its place (a reproduction's own folder: its marker, below)
                 raise ValueError(f"{manifest.parent}: holds a zoo of {found} RNNs, not {config.num_runs}; give --zoo_runs {found} or choose another --out")
         stop_at = stop_time(time_limit)
         timings = _open_reproduction(out, preset, zoo_runs)
