@@ -1,4 +1,4 @@
-"""Issue 33, steps 1 to 6: the MNIST emulator with a perfect code (OracleEncoder), with no code (constant features) and with the
+"""Issue 33, steps 1 to 7: the MNIST emulator with a perfect code (OracleEncoder), with no code (constant features) and with the
 interactive prober, at the recipe of nbs/results/small-mnist-now; the plan is nbs/results/mnist-oracle/plan.md.
 
     python experiments/mnist_oracle.py --zoo runs/small-mnist/mnist/zoo --runs runs/mnist-oracle --out nbs/results/mnist-oracle --workers 2 --step 1
@@ -35,14 +35,16 @@ ARMS = {'oracle': ('oracle', 'foreign', 1000, (0, 1)), 'constant': ('constant', 
         'interactive-5k-small-rate': ('interactive', 'own', 5000, (0, 1), 'small'), 'interactive-5k': ('interactive', 'own', 5000, (0, 1)),
         'interactive-3k': ('interactive', 'own', 3000, (0, 1)), 'oracle-5k': ('oracle', 'own', 5000, (0, 1)),
         'oracle-3k': ('oracle', 'own', 3000, (0, 1)),
-        'interactive-5k-probes50': ('interactive', 'own', 5000, (0, 1))}
+        'interactive-5k-probes50': ('interactive', 'own', 5000, (0, 1)),
+        'interactive-5k-foreign': ('interactive', 'foreign', 5000, (0, 1))}
 SIZES = {'interactive-5k-probes50': {'probe_length': 50}}   # step 5: the paper's 50 probe steps (small's preset has 12)
 RATES = {'kept': {}, 'small': dict(lr=train_config('small').lr, lr_schedule=train_config('small').lr_schedule,
                                    warmup_steps=train_config('small').warmup_steps)}
 COLOURS = {'oracle': 'tab:green', 'constant': 'tab:gray', 'interactive': 'tab:blue'}
 STEP = {1: ['oracle', 'constant', 'interactive', 'oracle-own'], 2: ['oracle-own-10k', 'constant-own-10k', 'interactive-own-10k'],
         3: ['interactive-5k-small-rate', 'interactive-5k', 'interactive-3k', 'oracle-5k', 'oracle-3k'],
-        5: ['interactive-5k-probes50'], 6: ['oracle-5k']}   # step 6: the oracle on the 480-classifier zoo (plan of nbs/results/mnist-480)
+        5: ['interactive-5k-probes50'], 6: ['oracle-5k'],   # steps 6 and 7: the plan of nbs/results/mnist-480 (the oracle; the prober under `foreign`)
+        7: ['interactive-5k-foreign']}
 EVALUATED = {5: ['interactive-5k-probes50', 'interactive-5k']}   # step 5's runs scored downstream together, the first arm the reference
 
 
