@@ -52,7 +52,7 @@ RECORDED = [('small-all-tasks', ['interactive [interactive-seed0]', 'chance']),
             ('small-mnist-own/probers/primary', ['noninteractive', 'task label']),   # the plan's pairs, recomputed with rwr_recompute --pairs
             ('small-mnist-own/readers', ['nfn [nfn-seed1]', 'chance']),   # the weight readers' two seeds, the second joined by add_seeds
             ('small-mnist-own/probers/supervised', ['supervised interactive', 'chance']),   # supervised rows added by experiments/supervised_rows.py
-            ('mnist-480/probers', ['noninteractive [noninteractive-seed1]', 'chance']),   # 480 classifiers: 4,320 rows, two minutes a row
+            ('mnist-480/probers', ['noninteractive [noninteractive-seed1]', 'chance']),   # 480 classifiers: 4,320 rows, about 1.5 minutes a row
             ('mnist-480/probers/primary', ['interactive', 'chance']),
             ('mnist-480/probers/supervised', ['interactive', 'chance']),   # its supervised scores are in its tables; its codes are the probers'
             ('mnist-480/foreign', ['interactive [interactive-5k-foreign-seed0 + interactive-5k-foreign-seed1]', 'chance'])]   # codes cut to the interactive rows
