@@ -6,20 +6,9 @@ from pathlib import Path
 
 from fastcore.script import call_parse
 
-from rnn_weight_repr.codes import load_codes, save_codes
+from rnn_weight_repr.codes import cut_codes
 from rnn_weight_repr.recompute import add_supervised
 from rnn_weight_repr.zoo import Zoo
-
-
-def cut_codes(codes_file, rows: list[str], out) -> Path:
-    "`codes_file` with only the trained rows `rows`, their untrained twins and the baselines; written to `out`."
-    kept = load_codes(codes_file)
-    chosen = {label: m for label, m in kept.models.items()
-              if label in rows or label.removeprefix('random ') in rows or m['type'] in ('behavioural', 'task label', 'chance')}
-    keys = {key for m in chosen.values() for key in m['members']}
-    members = {key: m for key, m in kept.writable_members().items() if key in keys}
-    pairs = [p for p in kept.pairs if set(p) <= set(chosen)]
-    return save_codes(out, kept.zoo, chosen, members, kept.protocol, pairs)
 
 
 @call_parse
@@ -30,6 +19,8 @@ def main(codes: str, zoo: str, out: str,
     import time
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     cut = out / 'cut-codes.npz'
-    if not cut.exists(): cut_codes(codes, rows.split(','), out / 'cut-codes.tmp.npz').rename(cut)
+    kept = rows.split(',')   # the trained rows, their untrained twins and the baselines
+    if not cut.exists(): cut_codes(codes, out / 'cut-codes.tmp.npz', lambda label, m: label.removeprefix('random ') in kept
+                                   or m['type'] in ('behavioural', 'task label', 'chance')).rename(cut)
     stop_at = time.time() + 60 * time_limit if time_limit else None
     add_supervised(cut, Zoo.load(zoo), out, steps, device='cpu', stop_at=stop_at, log=print, encoders=encoders and encoders.split(','))
