@@ -44,6 +44,7 @@ RECORDED = [('small-all-tasks', ['interactive [interactive-seed0]', 'chance']),
             ('objective-study/own-3000-rate/0.0001', ['interactive [interactive-3000-seed1-lr=0.0001-lr_schedule=constant-objective=own]', 'chance']),   # small's recipe
             ('objective-study/own-3000-rate/0.0003', ['neuron_graph', 'chance']),   # the rate not chosen
             ('pretrained', ['interactive', 'chance']),   # the package's pretrained probers, re-trained by tools/make_pretrained.sh
+            ('pretrained/neuron_graph', ['neuron_graph', 'chance']),   # the package's pretrained formal weight reader
             ('small-paper-recipe', ['interactive [interactive-seed0]', 'chance']),   # small end to end with the paper's recipe
             ('small-paper-recipe/length', ['interactive [interactive-5000-seed1-lr=0.0001-lr_schedule=constant-objective=own]', 'chance']),   # small's length, 3k vs 5k
             ('small-paper-recipe/length-5000', ['interactive [interactive-5000-seed0 + interactive-5000-seed1]', 'chance']),   # every encoder at 5k, extended
