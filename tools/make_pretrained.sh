@@ -25,6 +25,7 @@ done
 for pid in "${pids[@]}"; do wait "$pid"; done
 OMP_NUM_THREADS=2 python experiments/emulation_study.py train --zoo "$zoo" --runs "$runs" --threads 2 --jobs "$reader"
 folders=(); for name in "${names[@]}"; do folders+=("$runs/$name$tag"); done
-[ -f "$runs/eval/results.csv" ] || rwr_eval --zoo "$zoo" --runs "${folders[@]}" --out "$runs/eval" --device cpu --quiet
+# always asked: an evaluation of these runs resumes from its cache; one of other runs (an older version of this script) is refused, named
+rwr_eval --zoo "$zoo" --runs "${folders[@]}" --out "$runs/eval" --device cpu --quiet
 python tools/export_pretrained.py --zoo "$zoo" --eval "$runs/eval" --out rnn_weight_repr/pretrained \
   --command "bash tools/make_pretrained.sh" "${folders[@]}"
