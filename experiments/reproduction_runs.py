@@ -8,7 +8,6 @@ their step at hand, saved (exit status 75); the same command continues them.
     python experiments/reproduction_runs.py --out runs/small-mnist-own --kind mnist --encoders nfn neuron_graph layerwise_statistics flat --seeds 0
 """
 import argparse
-import sys
 from pathlib import Path
 
 from rnn_weight_repr.cli import run_folder, train_runs
@@ -32,5 +31,4 @@ if __name__ == '__main__':
     jobs = [(train_config(args.preset, ZOO_KINDS[args.kind], encoder=name, seed=seed), run_folder(out, args.kind, name, seed))
             for name in args.encoders for seed in args.seeds]
     try: train_runs(zoo, jobs, device='cpu', workers=args.workers, progress=False, stop_at=stop_time(args.time_limit))
-    except TimeLimitReached as e:
-        print(f'{e}; the same command continues', file=sys.stderr); sys.exit(75)
+    except TimeLimitReached as e: raise SystemExit(print(f"{e}; run the same command again to continue") or 75)   # as the other experiments
