@@ -54,6 +54,7 @@ def rwr_zoo(kind: Literal['formal', 'mnist'],             # what the RNNs learn:
             workers: int = 1,                             # local processes on the CPU, e.g. one per core
             quiet: bool = False,                          # no progress bar
             random_strings: float = None,                 # formal: chance a training string is replaced by a uniformly random one (default 0)
+            stored_inputs: str = None,                    # mnist: what each snapshot stores, 'eval' (default: the run's same eval digits) or 'train-fresh' (training digits drawn afresh, the paper's)
             mnist_root: str = None,                       # mnist: folder holding MNIST/raw/ (default: $RWR_MNIST_ROOT, ../shared/data/mnist, ~/.cache)
             no_download: bool = False,                    # mnist: never download MNIST, fail if it is not on disk
             time_limit: float = None):                    # minutes: then no new chunk begins, exit status 75 (the same command continues)
@@ -62,7 +63,7 @@ def rwr_zoo(kind: Literal['formal', 'mnist'],             # what the RNNs learn:
         out, device = check_out_folder(out or f'zoos/{kind}-{preset}'), check_device(device)
         data = dict(mnist_root=mnist_root, download=not no_download)   # where a kind's data lives (mnist's); not part of any zoo's identity
         config = zoo_config(preset, kind=kind, num_runs=runs, chunk_size=chunk_size, seed=seed,
-                            random_string_probability=random_strings, **data)
+                            random_string_probability=random_strings, stored_inputs=stored_inputs, **data)
         stop_at = stop_time(time_limit)
         zoo = generate_zoo(config, out, device=device, workers=workers, progress=not quiet, stop_at=stop_at)
     if int(os.environ.get('RANK', '0')) == 0: print(summarize_zoo(zoo))

@@ -158,6 +158,8 @@ def _chunk_arrays(config: 'ZooConfig', runs: list[int], snaps: list[dict]) -> di
 # %% ../nbs/02a_formal_zoo.ipynb #3f829996
 def _formal_config(config: 'ZooConfig') -> dict:
     "The formal kind's defaults: every task (unless the config names some, as tuples of ints), 42-token strings."
+    if config.stored_inputs != 'eval':   # a formal zoo stores its RNN's own samples: there are no digits to draw afresh
+        raise ValueError(f"stored_inputs: {config.stored_inputs!r} is an mnist setting; a formal zoo stores its RNNs' own samples ('eval')")
     return dict(tasks=tuple(tuple(int(d) for d in t) for t in (config.tasks or all_tasks().tolist())),
                 sequence_length=config.sequence_length or SEQUENCE_LENGTH)
 

@@ -27,7 +27,7 @@ from .kinds import ZOO_KINDS, zoo_kind
 
 # %% ../nbs/02_zoo.ipynb #1b6e99d6
 _NOT_IDENTITY = ('mnist_root', 'download')  # where the data lives, not what the zoo is
-ADDED_FIELDS = {'random_string_probability': 0.0}  # settings added later, at the value every older zoo was made with
+ADDED_FIELDS = {'random_string_probability': 0.0, 'stored_inputs': 'eval'}  # settings added later, at the value every older zoo was made with
 
 # %% ../nbs/02_zoo.ipynb #ab5a58f1
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class ZooConfig:
     performance_samples: int = 1_000   # formal: samples drawn to measure the valid fraction; mnist: eval images
     chunk_size: int = 216              # runs trained together; fixed so that resuming changes nothing
     random_string_probability: float = 0.0  # formal: chance that a training string is replaced by a uniformly random one
+    stored_inputs: str = 'eval'        # mnist: the same eval digits at every snapshot ('eval') or training digits drawn afresh at each ('train-fresh', the paper's)
     seed: int = 0
     mnist_root: str | None = field(default=None, compare=False)  # mnist: a local copy (not part of the identity)
     download: bool = field(default=True, compare=False)          # mnist: may torchvision download it if missing

@@ -181,3 +181,25 @@ def test_random_strings_are_part_of_the_zoo(tmp_path, reference):
     assert refused.returncode != 0 and 'differs in random_string_probability' in refused.stderr
     bad = rwr_zoo('--out', tmp_path / 'bad', '--random_strings', 1.5)
     assert bad.returncode != 0 and 'expected a probability in [0, 1], got 1.5' in bad.stderr
+
+
+def test_fresh_stored_digits_keep_the_weights_and_are_part_of_the_zoo(tmp_path):
+    "--stored_inputs train-fresh: the same classifiers row for row, other stored inputs at every snapshot; recorded in the identity; refused where it has no meaning."
+    mnist = lambda *args: subprocess.run([BIN / 'rwr_zoo', 'mnist', '--preset', 'tiny', '--device', 'cpu', '--quiet', '--no_download',
+                                          *map(str, args)], env=ENV, capture_output=True, text=True)
+    for name, extra in (('fixed', ()), ('fresh', ('--stored_inputs', 'train-fresh'))):
+        result = mnist('--out', tmp_path / name, *extra)
+        assert result.returncode == 0, result.stderr
+    fixed, fresh = Zoo.load(tmp_path / 'fixed'), Zoo.load(tmp_path / 'fresh')
+    assert fresh.manifest['generation']['stored_inputs'] == 'train-fresh' and fixed.manifest['generation']['stored_inputs'] == 'eval'
+    np.testing.assert_array_equal(np.asarray(fresh.params), np.asarray(fixed.params))
+    np.testing.assert_array_equal(fresh.performance, fixed.performance)
+    seqs = np.asarray(fresh.sequences)
+    assert not np.array_equal(seqs[0], seqs[1]) and np.array_equal(np.asarray(fixed.sequences)[0], np.asarray(fixed.sequences)[1])
+    assert fresh.verify().ok                                     # stored answers are the stored weights' on the stored digits
+    refused = mnist('--out', tmp_path / 'fresh')                  # resuming it as the other zoo
+    assert refused.returncode != 0 and 'differs in stored_inputs' in refused.stderr
+    bad = mnist('--out', tmp_path / 'bad', '--stored_inputs', 'train')
+    assert bad.returncode != 0 and "stored_inputs: expected one of ('eval', 'train-fresh'), got 'train'" in bad.stderr
+    formal = rwr_zoo('--out', tmp_path / 'formal', '--stored_inputs', 'train-fresh')
+    assert formal.returncode != 0 and "'train-fresh' is an mnist setting" in formal.stderr
