@@ -308,7 +308,7 @@ def _open_reproduction(out: Path, preset: str, zoo_runs: int | None = None) -> d
     return timings
 
 @call_parse
-def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (CI, minutes; checks the plumbing only), small (a 2-core CPU with --workers 2: formal about 151 min for the 5,000-step recipe, measured on 2026-12-05; mnist about 3.6 h with the 5,000-step recipe of 2026-12-06, from its runs' own clocks that day: 6.5 core-hours of emulation, half of it the parameter transformer's, extrapolated from its first 750 steps), paper (one GPU)
+def rwr_reproduce(preset: Literal['tiny', 'small', 'paper'] = 'tiny',  # tiny (CI, minutes; checks the plumbing only), small (a 2-core CPU with --workers 2: formal about 151 min for the 5,000-step recipe, measured on 2026-12-05; mnist about 3.3 h with the 5,000-step recipe of 2026-12-06, from the clocks of its finished runs: 5.6 core-hours of emulation, nearly half of it the parameter transformer's), paper (one GPU)
                   out: str = None,         # output folder (default: runs/PRESET)
                   tasks: str = 'formal',   # comma-separated: formal, mnist
                   device: str = None,      # cpu, cuda, … (default: a GPU if there is one)
