@@ -60,6 +60,7 @@ RECORDED = [('small-all-tasks', ['interactive [interactive-seed0]', 'chance']),
             ('mnist-480/readers', ['nfn', 'chance']),   # every encoder on 480 classifiers, codes cut by cut_codes
             ('mnist-480/readers/against-guess', ['flat', 'chance']),
             ('mnist-480/readers/supervised', ['flat', 'chance']),   # the weight readers' supervised twins; its codes are the readers'
+            ('mnist-480/readers/supervised-pt', ['parameter_transformer', 'chance']),   # the parameter transformer's twin, trained later; its codes are the readers'
             ('mnist-oracle/downstream-step5', ['interactive [interactive-5k-probes50-seed0 + interactive-5k-probes50-seed1]', 'chance']),   # 50 probe steps against 12
             ('mnist-480/downstream-step5', ['interactive [interactive-5k-probes50-seed0 + interactive-5k-probes50-seed1]', 'chance'])]   # the same on 480 classifiers, cut
 IN_CI = {'small-all-tasks/supervised', 'small-all-tasks/unfiltered', 'small-mnist-now', 'small-all-tasks/three-seeds',
