@@ -6,7 +6,8 @@
 __all__ = ['ROOT_ENV', 'RAW_FILES', 'MNIST_MEAN', 'MNIST_STD', 'TILE', 'MNIST_STEPS', 'STORED_INPUTS', 'MNIST_PRESETS',
            'MNIST_KIND', 'MNISTNotFoundError', 'mnist_root', 'load_mnist', 'is_eval_image', 'train_eval_indices',
            'rotate', 'to_tiles', 'tile_sequences', 'images_from_tiles', 'classify', 'training_step',
-           'train_mnist_chunk', 'angle_splits', 'generalisation_gap', 'accuracy_gap', 'angle_features']
+           'train_mnist_chunk', 'restore_mnist_chunk', 'angle_splits', 'generalisation_gap', 'accuracy_gap',
+           'angle_features']
 
 # %% ../nbs/03_mnist_zoo.ipynb #a836ca0c
 import functools, os
@@ -169,6 +170,16 @@ def training_step(spec: LSTMSpec, theta: Tensor, optimizer, decays: Tensor, lr: 
     optimizer.step()       # AdamW with weight_decay=0: the Adam part
     return loss.detach()
 
+def _stored(config: 'ZooConfig', runs: list[int], step: int, theta: Tensor, images: Tensor, labels: Tensor, angles: Tensor,
+            eval_shown: Tensor, train_index: Tensor, measured: dict | None = None) -> tuple[Tensor, dict]:
+    "What snapshot `step` of `runs` (weights `theta` [M, P]) stores under `config.stored_inputs`: the digits shown [M, S] and `classify`'s inputs and log-probs on them (`measured`: the eval images' `classify`, when it is at hand)."
+    spec = config.spec
+    if config.stored_inputs == 'train-fresh':   # this snapshot's own training digits, from a stream the training never reads
+        shown = train_index[_run_sample(config, runs, f'stored-train-{step}', len(train_index), config.stored_sequences).to(train_index.device)]
+        return shown, classify(spec, theta, images[shown], labels[shown], angles, config.stored_sequences)
+    if measured is None: measured = classify(spec, theta, images[eval_shown], labels[eval_shown], angles, config.stored_sequences)
+    return eval_shown[:, :config.stored_sequences], measured                    # 'eval': the first of the measured eval images
+
 def train_mnist_chunk(config: 'ZooConfig', chunk: int, device='cpu', on_steps=None) -> dict[str, np.ndarray]:
     "Train the rotated-MNIST classifiers of `chunk` together → arrays with one row per (run, snapshot), run-major."
     if config.kind != 'mnist': raise ValueError(f"config.kind: expected 'mnist', got {config.kind!r}")
@@ -188,10 +199,7 @@ def train_mnist_chunk(config: 'ZooConfig', chunk: int, device='cpu', on_steps=No
             w = theta.detach()
             ev = classify(spec, w, all_images[measured['eval']], all_labels[measured['eval']], angles, config.stored_sequences)
             tr = classify(spec, w, all_images[measured['train']], all_labels[measured['train']], angles)
-            shown, kept = measured['eval'][:, :config.stored_sequences], ev                # 'eval': the first eval images
-            if config.stored_inputs == 'train-fresh':   # this snapshot's own training digits, from a stream the training never reads
-                shown = train_index[_run_sample(config, runs, f'stored-train-{step}', len(train_index), config.stored_sequences).to(device)]
-                kept = classify(spec, w, all_images[shown], all_labels[shown], angles, config.stored_sequences)
+            shown, kept = _stored(config, runs, step, w, all_images, all_labels, angles, measured['eval'], train_index, ev)
             snaps.append(dict(parameters=w.to('cpu', torch.float32, copy=True), sequences=kept['inputs'].half().cpu(),
                               logits=kept['logprobs'].half().cpu(), labels=all_labels[shown].to('cpu', torch.uint8),
                               eval_accuracy=ev['accuracy'].cpu(), eval_loss=ev['loss'].cpu(), train_accuracy=tr['accuracy'].cpu(), train_loss=tr['loss'].cpu()))
@@ -201,6 +209,25 @@ def train_mnist_chunk(config: 'ZooConfig', chunk: int, device='cpu', on_steps=No
         training_step(spec, theta, optimizer, decays, learning_rate(step, config.lr_knots), x, y)
         if on_steps: on_steps(len(runs))
     return _mnist_chunk_arrays(config, runs, snaps)
+
+@torch.no_grad()
+def restore_mnist_chunk(config: 'ZooConfig', chunk: int, parameters, device='cpu') -> dict[str, np.ndarray]:
+    "What `train_mnist_chunk(config, chunk)` stores beside the weights (`sequences`, `logits`, `labels`; run-major rows), made again from the chunk's weights `parameters` [runs × snapshots, P] without training."
+    runs, steps = config.chunk_runs(chunk), config.snapshot_steps
+    if tuple(parameters.shape) != (len(runs) * len(steps), config.spec.num_params):
+        raise ValueError(f"parameters: expected chunk {chunk}'s {len(runs)} runs × {len(steps)} snapshots of {config.spec.num_params} weights, "
+                         f"got shape {tuple(parameters.shape)}")
+    all_images, all_labels = load_mnist(config.mnist_root, config.download)
+    train_index, eval_index = train_eval_indices(len(all_images))
+    all_images, all_labels, train_index = all_images.to(device), all_labels.to(device), train_index.to(device)
+    angles = config.task_of(runs)[:, 0].to(device)
+    eval_shown = eval_index[_run_sample(config, runs, 'eval', len(eval_index))].to(device)   # the eval images training measured
+    weights = torch.as_tensor(np.asarray(parameters, dtype=np.float32)).view(len(runs), len(steps), -1).to(device)
+    snaps = []
+    for s, step in enumerate(steps):
+        shown, kept = _stored(config, runs, step, weights[:, s].contiguous(), all_images, all_labels, angles, eval_shown, train_index)
+        snaps.append(dict(sequences=kept['inputs'].half().cpu(), logits=kept['logprobs'].half().cpu(), labels=all_labels[shown].to('cpu', torch.uint8)))
+    return {key: torch.stack([s[key] for s in snaps], 1).flatten(0, 1).numpy() for key in ('sequences', 'logits', 'labels')}
 
 def _mnist_chunk_arrays(config: 'ZooConfig', runs: list[int], snaps: list[dict]) -> dict[str, np.ndarray]:
     "Stack snapshots [steps, runs, …] into run-major rows [runs × steps, …]."
@@ -304,7 +331,8 @@ def angle_features(angles) -> np.ndarray:
 
 MNIST_KIND = ZooKind(
     'mnist', spec=lambda config: LSTMSpec(16, config.hidden_size, config.num_layers, 10), normalise=_mnist_config,
-    task_of=_mnist_angles, weight_decay_of=_mnist_weight_decays, train_chunk=train_mnist_chunk, presets=MNIST_PRESETS,
+    task_of=_mnist_angles, weight_decay_of=_mnist_weight_decays, train_chunk=train_mnist_chunk, restore_chunk=restore_mnist_chunk,
+    presets=MNIST_PRESETS,
     facts=('run', 'step', 'performance', 'train_accuracy', 'eval_accuracy', 'train_loss', 'eval_loss', 'weight_decay', 'angle'),
     splits=angle_splits, token_inputs=False, arrays=('labels',),
     released_marker='num_step.npy', read_released=_read_released, write_released=_write_released,

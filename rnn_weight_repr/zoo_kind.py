@@ -57,6 +57,7 @@ class ZooKind:
     splits: Callable            # (unique tasks [K, …], **options) → {'train', 'val', 'ood'}: the tasks of each split
     token_inputs: bool = True   # inputs are token ids (one-hot when read), or real-valued vectors [.., T, features]
     arrays: tuple = ()          # per-snapshot arrays beyond weights, inputs, log-probs and tasks (e.g. mnist's labels)
+    restore_chunk: Callable | None = None   # (config, chunk, weights [rows, P], device) → the arrays a chunk stores beside its weights, made again from them (None: only training makes them)
     upgrade_table: Callable = lambda table, generation: table   # a table an earlier version wrote → today's columns
     released_marker: str = ''   # a file only this kind's released zoos hold ('' = no released format)
     read_released: Callable | None = None    # (folder, args, arrays) → (arrays, table, (input size, output size))
