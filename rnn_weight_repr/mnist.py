@@ -222,7 +222,7 @@ def restore_mnist_chunk(config: 'ZooConfig', chunk: int, parameters, device='cpu
     all_images, all_labels, train_index = all_images.to(device), all_labels.to(device), train_index.to(device)
     angles = config.task_of(runs)[:, 0].to(device)
     eval_shown = eval_index[_run_sample(config, runs, 'eval', len(eval_index))].to(device)   # the eval images training measured
-    weights = torch.as_tensor(np.asarray(parameters, dtype=np.float32)).view(len(runs), len(steps), -1).to(device)
+    weights = torch.from_numpy(np.array(parameters, dtype=np.float32)).view(len(runs), len(steps), -1).to(device)
     snaps = []
     for s, step in enumerate(steps):
         shown, kept = _stored(config, runs, step, weights[:, s].contiguous(), all_images, all_labels, angles, eval_shown, train_index)
