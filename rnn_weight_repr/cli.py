@@ -29,7 +29,7 @@ from .emulation import train_emulation
 from .encoders import ALL_ENCODERS
 from .report import evaluate_runs
 from .kinds import ZOO_KINDS
-from .generate import generate_zoo
+from .generate import generate_zoo, restore_stored_inputs
 from .zoo import Zoo, zoo_config
 
 # %% ../nbs/10_cli.ipynb #e72e6725
@@ -57,15 +57,21 @@ def rwr_zoo(kind: Literal['formal', 'mnist'],             # what the RNNs learn:
             stored_inputs: str = None,                    # mnist: what each snapshot stores, 'eval' (default: the run's same eval digits) or 'train-fresh' (training digits drawn afresh, the paper's)
             mnist_root: str = None,                       # mnist: folder holding MNIST/raw/ (default: $RWR_MNIST_ROOT, ../shared/data/mnist, ~/.cache)
             no_download: bool = False,                    # mnist: never download MNIST, fail if it is not on disk
+            restore_from: str = None,                     # mnist: a generated zoo of the same classifiers with the other --stored_inputs: made from its weights, no training (its settings, not --preset's)
             time_limit: float = None):                    # minutes: then no new chunk begins, exit status 75 (the same command continues)
-    "Generate (or resume) a model zoo of trained LSTMs."
+    "Generate (or resume) a model zoo of trained LSTMs, or make one from another's weights with other stored inputs (--restore_from)."
     with one_line_errors('rwr_zoo'):
         out, device = check_out_folder(out or f'zoos/{kind}-{preset}'), check_device(device)
         data = dict(mnist_root=mnist_root, download=not no_download)   # where a kind's data lives (mnist's); not part of any zoo's identity
         config = zoo_config(preset, kind=kind, num_runs=runs, chunk_size=chunk_size, seed=seed,
                             random_string_probability=random_strings, stored_inputs=stored_inputs, **data)
         stop_at = stop_time(time_limit)
-        zoo = generate_zoo(config, out, device=device, workers=workers, progress=not quiet, stop_at=stop_at)
+        if restore_from is not None:
+            source = Zoo.load(restore_from)
+            if source.kind != kind: raise ValueError(f"--restore_from: {restore_from} is a zoo of kind {source.kind!r}, expected {kind!r}")
+            if stored_inputs is None: raise ValueError("--stored_inputs: expected the setting to restore (e.g. train-fresh) with --restore_from")
+            zoo = restore_stored_inputs(source, out, stored_inputs, device=device, progress=not quiet, **data)
+        else: zoo = generate_zoo(config, out, device=device, workers=workers, progress=not quiet, stop_at=stop_at)
     if int(os.environ.get('RANK', '0')) == 0: print(summarize_zoo(zoo))
 
 # %% ../nbs/10_cli.ipynb #18bb9adb

@@ -203,3 +203,32 @@ def test_fresh_stored_digits_keep_the_weights_and_are_part_of_the_zoo(tmp_path):
     assert bad.returncode != 0 and "stored_inputs: expected one of ('eval', 'train-fresh'), got 'train'" in bad.stderr
     formal = rwr_zoo('--out', tmp_path / 'formal', '--stored_inputs', 'train-fresh')
     assert formal.returncode != 0 and "'train-fresh' is an mnist setting" in formal.stderr
+
+
+def test_restoring_the_other_stored_inputs_gives_the_generated_zoo(tmp_path):
+    "--restore_from: a zoo made from another's weights with the other stored inputs is, file for file, the zoo generating it gives; bad sources are refused before anything is written."
+    mnist = lambda *args: subprocess.run([BIN / 'rwr_zoo', 'mnist', '--device', 'cpu', '--quiet', '--no_download', *map(str, args)],
+                                         env=ENV, capture_output=True, text=True)
+    for name, extra in (('fixed', ()), ('fresh', ('--stored_inputs', 'train-fresh'))):
+        result = mnist('--preset', 'tiny', '--runs', 4, '--out', tmp_path / name, *extra)
+        assert result.returncode == 0, result.stderr
+    fixed, fresh = Zoo.load(tmp_path / 'fixed'), Zoo.load(tmp_path / 'fresh')
+    for source, stored, twin in ((fixed, 'train-fresh', fresh), (fresh, 'eval', fixed)):
+        result = mnist('--restore_from', source.path, '--stored_inputs', stored, '--out', tmp_path / f'restored-{stored}')
+        assert result.returncode == 0, result.stderr
+        restored = Zoo.load(tmp_path / f'restored-{stored}')
+        assert restored.fingerprint() == twin.fingerprint() != source.fingerprint()
+        assert restored.manifest['restored_from']['zoo'] == source.fingerprint()
+    again = mnist('--restore_from', fixed.path, '--stored_inputs', 'train-fresh', '--out', tmp_path / 'restored-train-fresh')
+    assert again.returncode != 0 and 'exists and is not an empty folder' in again.stderr
+    assert Zoo.load(tmp_path / 'restored-train-fresh').fingerprint() == fresh.fingerprint()   # the refusal touched nothing
+    same = mnist('--restore_from', fixed.path, '--stored_inputs', 'eval', '--out', tmp_path / 'same')
+    assert same.returncode != 0 and "stores 'eval' already" in same.stderr and not (tmp_path / 'same').exists()
+    unset = mnist('--restore_from', fixed.path, '--out', tmp_path / 'unset')
+    assert unset.returncode != 0 and '--stored_inputs: expected the setting to restore' in unset.stderr
+    formal_zoo = rwr_zoo('--out', tmp_path / 'formal')
+    assert formal_zoo.returncode == 0, formal_zoo.stderr
+    formal = mnist('--restore_from', tmp_path / 'formal', '--stored_inputs', 'train-fresh', '--out', tmp_path / 'from-formal')
+    assert formal.returncode != 0 and "is a zoo of kind 'formal', expected 'mnist'" in formal.stderr
+    missing = mnist('--restore_from', tmp_path / 'nowhere', '--stored_inputs', 'eval', '--out', tmp_path / 'from-nowhere')
+    assert missing.returncode != 0 and 'not a folder' in missing.stderr
