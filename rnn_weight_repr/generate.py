@@ -133,12 +133,15 @@ def restore_stored_inputs(zoo: Zoo, out, stored_inputs: str, device='cpu', progr
     tmp = out.with_name(out.name + f'.tmp-{os.getpid()}')
     shutil.rmtree(tmp, ignore_errors=True)
     rows_per_run, start = len(config.snapshot_steps), 0
-    for chunk in tqdm(range(target.num_chunks), desc='restoring chunks', disable=not progress):
-        rows = slice(start, start + len(target.chunk_runs(chunk)) * rows_per_run); start = rows.stop
-        arrays = {name: np.asarray(array[rows]) for name, array in zoo.arrays.items()} | {k: zoo.table[k][rows] for k in config.kind_rules.facts}
-        write_chunk(tmp / 'chunks' / f'{chunk:05d}', arrays | restore(target, chunk, arrays['parameters'], device))
-    assemble_zoo(tmp, target)
-    write_json(tmp / 'manifest.json', read_json(tmp / 'manifest.json') | dict(restored_from=dict(zoo=zoo.fingerprint(), path=str(zoo.path))))
+    try:
+        for chunk in tqdm(range(target.num_chunks), desc='restoring chunks', disable=not progress):
+            rows = slice(start, start + len(target.chunk_runs(chunk)) * rows_per_run); start = rows.stop
+            arrays = {name: np.asarray(array[rows]) for name, array in zoo.arrays.items()} | {k: zoo.table[k][rows] for k in config.kind_rules.facts}
+            write_chunk(tmp / 'chunks' / f'{chunk:05d}', arrays | restore(target, chunk, arrays['parameters'], device))
+        assemble_zoo(tmp, target)
+        write_json(tmp / 'manifest.json', read_json(tmp / 'manifest.json') | dict(restored_from=dict(zoo=zoo.fingerprint(), path=str(zoo.path))))
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True); raise       # a failed or interrupted restore leaves nothing behind
     if out.exists(): out.rmdir()
     os.replace(tmp, out)
     return Zoo.load(out)
