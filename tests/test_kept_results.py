@@ -62,7 +62,8 @@ RECORDED = [('small-all-tasks', ['interactive [interactive-seed0]', 'chance']),
             ('mnist-480/readers/supervised', ['flat', 'chance']),   # the weight readers' supervised twins; its codes are the readers'
             ('mnist-480/readers/supervised-pt', ['parameter_transformer', 'chance']),   # the parameter transformer's twin, trained later; its codes are the readers'
             ('mnist-oracle/downstream-step5', ['interactive [interactive-5k-probes50-seed0 + interactive-5k-probes50-seed1]', 'chance']),   # 50 probe steps against 12
-            ('mnist-480/downstream-step5', ['interactive [interactive-5k-probes50-seed0 + interactive-5k-probes50-seed1]', 'chance'])]   # the same on 480 classifiers, cut
+            ('mnist-480/downstream-step5', ['interactive [interactive-5k-probes50-seed0 + interactive-5k-probes50-seed1]', 'chance']),   # the same on 480 classifiers, cut
+            ('mnist-fresh-digits', ['interactive · fresh', 'chance'])]   # fresh digits against fixed: merged by merge_codes, the fixed arm's codes the probers'
 IN_CI = {'small-all-tasks/supervised', 'small-all-tasks/unfiltered', 'small-mnist-now', 'small-all-tasks/three-seeds',
          'objective-study/own-vs-foreign-1000', 'objective-study/own-10000'}
 ALL_KEPT = bool(os.environ.get('RWR_ALL_KEPT'))
